@@ -1,0 +1,49 @@
+# Two commands set everything up on a fresh machine with only Python 3.11+:
+#   make run    — virtualenv, install, start the bot (SQLite + web chat on 127.0.0.1:8080)
+#   make test   — virtualenv, install, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+CONFIG ?= config.yaml
+DATA   ?= ../shared/data
+
+.PHONY: run test eval bench lint format clean migration
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sotong run --config $(CONFIG)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+eval: $(STAMP)
+	$(BIN)/python scripts/eval.py --data $(DATA)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --data $(DATA)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-*
+
+# Until the first release the schema is one initial migration, rebuilt from storage/models.py.
+migration: $(STAMP)
+	rm -f storage/migrations/versions/0001_initial.py var/migration-scratch.db
+	$(BIN)/python -c "from storage.db import make_engine; from storage.migrate import revision; \
+	revision(make_engine('sqlite:///var/migration-scratch.db'), 'initial schema', rev_id='0001')"
+	mv storage/migrations/versions/0001_initial_schema.py storage/migrations/versions/0001_initial.py
+	rm -f var/migration-scratch.db
+	$(BIN)/ruff format -q storage/migrations/versions
