@@ -1,0 +1,212 @@
+"""The database tables. Everything the bot must not lose lives here.
+
+Times are stored as timezone-aware UTC; JSON payloads as text so SQLite and PostgreSQL agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _when(nullable: bool = False, index: bool = False) -> datetime:
+    """A timestamp column; required ones default to now."""
+    column = Column(UTCDateTime(), nullable=nullable, index=index)
+    if nullable:
+        return Field(default=None, sa_column=column)
+    return Field(default_factory=utcnow, sa_column=column)
+
+
+def _text(nullable: bool = False) -> str:
+    """Unbounded text (messages, JSON payloads)."""
+    return Field(default=None if nullable else "", sa_column=Column(Text, nullable=nullable))
+
+
+class Room(SQLModel, table=True):
+    """A group room the bot sits in, mirrored from config so reports can join on it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    name: str
+    platform: str
+    chat_id: str
+    mode: str = "mention"
+    groups: str = "[]"
+    """JSON list of group names (육아, 청년, …)."""
+
+
+class Person(SQLModel, table=True):
+    """A resident or officer, across platforms. `role` is resident, officer or admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    role: str = "resident"
+    contact: str | None = _text(nullable=True)
+    """Phone or e-mail a resident gave; shown to officers only."""
+    created_at: datetime = _when()
+    erased_at: datetime | None = _when(nullable=True)
+
+
+class Identity(SQLModel, table=True):
+    """One person's account on one platform."""
+
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    platform: str
+    user_id: str
+    display_name: str = ""
+
+
+class InboxItem(SQLModel, table=True):
+    """Every incoming event, stored before it is handled; unique per platform delivery."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "delivery_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    delivery_id: str
+    payload: str = _text()
+    received_at: datetime = _when()
+    status: str = Field(default="pending", index=True)
+    """pending → handling → handled, or failed after repeated errors."""
+    attempts: int = 0
+    claimed_at: datetime | None = _when(nullable=True)
+    handled_at: datetime | None = _when(nullable=True)
+    error: str | None = _text(nullable=True)
+
+
+class OutboxItem(SQLModel, table=True):
+    """Every outgoing message, stored before it is sent and marked with the result."""
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(index=True)
+    chat_id: str
+    payload: str = _text()
+    created_at: datetime = _when()
+    not_before: datetime = _when(index=True)
+    status: str = Field(default="pending", index=True)
+    """pending → sending → sent, or failed when the platform refuses it for good."""
+    attempts: int = 0
+    claimed_at: datetime | None = _when(nullable=True)
+    sent_at: datetime | None = _when(nullable=True)
+    platform_message_id: str | None = None
+    last_error: str | None = _text(nullable=True)
+    source_inbox_id: int | None = Field(default=None, foreign_key="inbox.id")
+    dedupe_key: str | None = Field(default=None, unique=True)
+    """Set for messages that must exist once whatever happens (a notice to a room)."""
+
+
+class ReceiptCounter(SQLModel, table=True):
+    """Last receipt number handed out per year (`2026-0042`)."""
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class Ticket(SQLModel, table=True):
+    """A tracked case: a living inconvenience, a policy suggestion or an unanswered question."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    receipt_no: str = Field(unique=True)
+    category: str
+    status: str = Field(default="received", index=True)
+    text: str = _text()
+    """The resident's words, with personal data masked."""
+    platform: str
+    chat_id: str
+    room_key: str | None = None
+    message_id: str | None = None
+    thread_id: str | None = None
+    private: bool = False
+    """Raised in a 1:1 chat: answers go back 1:1 and the case is never shown in a room."""
+    reporter_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    reporter_user_id: str | None = None
+    assignee_id: int | None = Field(default=None, foreign_key="person.id")
+    department: str | None = None
+    """Department or topic an officer filed the case under (도로, 복지, …)."""
+    created_at: datetime = _when(index=True)
+    due_at: datetime | None = _when(nullable=True)
+    extended: bool = False
+    """The one extension the law allows has been used."""
+    reminded_at: datetime | None = _when(nullable=True)
+    """When officers were reminded of `due_at`; cleared when the deadline moves."""
+    closed_at: datetime | None = _when(nullable=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    """The ticket this duplicate was merged into; it then follows that ticket's status."""
+
+
+class TicketEvent(SQLModel, table=True):
+    """One change to a ticket: the audit trail, never overwritten."""
+
+    __tablename__ = "ticket_event"
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = _when()
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str
+    from_status: str | None = None
+    to_status: str | None = None
+    text: str | None = _text(nullable=True)
+    public: bool = False
+    """Whether the text was sent to the resident."""
+
+
+class TicketFollower(SQLModel, table=True):
+    """A resident who reported the same problem and wants the outcome too."""
+
+    __tablename__ = "ticket_follower"
+    __table_args__ = (UniqueConstraint("ticket_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    platform: str
+    chat_id: str
+    message_id: str | None = None
+    thread_id: str | None = None
+    user_id: str | None = None
+    private: bool = False
+
+
+class InfoPost(SQLModel, table=True):
+    """Information given to residents (notices, news, officers' posts): 정보 제공 in reports."""
+
+    __tablename__ = "info_post"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(index=True)
+    kind: str
+    """notice, news or post."""
+    title: str = _text()
+    source_key: str | None = Field(default=None, unique=True)
+
+
+class MemberSnapshot(SQLModel, table=True):
+    """Members counted in a room at a time (reports show the latest per room)."""
+
+    __tablename__ = "member_snapshot"
+    id: int | None = Field(default=None, primary_key=True)
+    room_key: str = Field(index=True)
+    at: datetime = _when()
+    count: int
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when and why: refused commands, role changes, erasures."""
+
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(index=True)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    platform: str | None = None
+    user_id: str | None = None
+    action: str
+    detail: str | None = _text(nullable=True)
