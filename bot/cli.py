@@ -1,0 +1,176 @@
+"""The `sotong` command line (also `python -m bot`).
+
+Subcommands import what they need when they run, so `sotong triage` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+DEFAULT_CONFIG = os.environ.get("SOTONG_CONFIG", "config.yaml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sotong", description="소통 — county chatbot")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(name: str, func: Callable[[argparse.Namespace], int], help: str):
+        p = sub.add_parser(name, help=help)
+        p.add_argument("--config", default=DEFAULT_CONFIG, help="config file (config.yaml)")
+        p.add_argument("--database", help="database URL, overriding the config")
+        p.set_defaults(func=func)
+        return p
+
+    with_config("run", _run, "start the bot")
+    with_config("check", _check, "validate the config and print what will run")
+    chat = with_config("chat", _chat, "talk to the bot in this terminal")
+    chat.add_argument("--name", help="your display name")
+    replay = with_config("replay", _replay, "replay JSON-lines events through the pipeline")
+    replay.add_argument("file", nargs="?", help="events file (default: stdin)")
+    db = with_config("db", _db, "database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+
+    from bot.faq.commands import register
+    from bot.handlers.commands import register as register_queue
+
+    register(sub)
+    register_queue(sub)
+    args = parser.parse_args(argv)
+    _logging(args.verbose)
+    return args.func(args)
+
+
+def _logging(verbose: bool) -> None:
+    from bot.privacy import PiiLogFilter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(PiiLogFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    for noisy in ("httpx", "alembic", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(Path(args.config))
+    if args.database:
+        settings = settings.model_copy(update={"database": args.database})
+    return settings
+
+
+def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Config errors become one clear line on stderr and exit code 2."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except ConfigError as exc:
+            print(f"config error: {exc}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+@_guarded
+def _run(args: argparse.Namespace) -> int:
+    from bot.assemble import serve
+
+    asyncio.run(serve(_settings(args)))
+    return 0
+
+
+@_guarded
+def _check(args: argparse.Namespace) -> int:
+    from bot.faq import FaqError, FaqIndex
+
+    settings = _settings(args)
+    try:
+        entries = len(FaqIndex.load(settings.faq).entries)
+    except FaqError as exc:
+        print(f"faq error: {exc}", file=sys.stderr)
+        return 2
+    webchat = settings.platforms.webchat
+    print(f"county:    {settings.county} ({settings.timezone}, locale {settings.locale})")
+    print(f"database:  {_hide_password(settings.database)}")
+    print(f"faq:       {settings.faq} ({entries} entries)")
+    print(f"officers:  {', '.join(f'{o.name} ({o.role})' for o in settings.officers) or '-'}")
+    if webchat.enabled:
+        print(f"web chat:  http://{webchat.host}:{webchat.port}/chat")
+    for name in ("telegram", "slack"):
+        section = getattr(settings.platforms, name)
+        if section is not None:
+            print(f"{name + ':':<10} {section.mode}")
+    staff = settings.officer_room
+    print(f"officer room: {f'{staff.platform} {staff.chat_id}' if staff else '-'}")
+    print(f"rooms ({len(settings.rooms)}):")
+    for room in settings.rooms:
+        groups = ", ".join(room.groups) or "-"
+        print(f"  {room.key:<16} {room.platform:<9} {room.mode:<8} {groups:<16} {room.name}")
+    print(f"notices: {len(settings.notices)}, feeds: {len(settings.feeds)}")
+    return 0
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@_guarded
+def _chat(args: argparse.Namespace) -> int:
+    from bot.adapters.console import ConsoleAdapter
+    from bot.assemble import build_app
+    from bot.texts import Texts
+
+    async def talk() -> None:
+        settings = _settings(args)
+        console = ConsoleAdapter(
+            Texts(settings.locale), settings.platforms.webchat.bot_name, name=args.name
+        )
+        app = build_app(settings, adapters=[console])
+        await app.start()
+        try:
+            await console.finished.wait()
+            await app.drain()
+        finally:
+            await app.stop()
+
+    logging.getLogger().setLevel(logging.WARNING)
+    asyncio.run(talk())
+    return 0
+
+
+@_guarded
+def _replay(args: argparse.Namespace) -> int:
+    from bot.replay import ReplayError, replay
+
+    settings = _settings(args)
+    source = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
+    try:
+        asyncio.run(replay(settings, source.readlines(), sys.stdout))
+    except ReplayError as exc:
+        print(f"replay error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if args.file:
+            source.close()
+    return 0
+
+
+@_guarded
+def _db(args: argparse.Namespace) -> int:
+    from storage import make_engine, upgrade
+
+    settings = _settings(args)
+    upgrade(make_engine(settings.database))
+    print(f"database is up to date: {_hide_password(settings.database)}")
+    return 0

@@ -1,0 +1,401 @@
+"""`config.yaml` validated into typed settings.
+
+A county IT officer edits this file by hand, so every error names the file, the line, the key
+and the reason in one line. Any string may be `${ENV_VAR}`: secrets live in the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+Mode = Literal["mention", "listen"]
+# Telegram group ids are negative numbers that YAML reads as ints; chat ids are always text.
+ChatId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+
+
+class ConfigError(Exception):
+    """A config problem, already phrased as `file:line: key: reason`."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficerSettings(_Strict):
+    name: str
+    role: Literal["officer", "admin"] = "officer"
+    ids: dict[str, ChatId] = Field(default_factory=dict)
+    """Platform → user id, e.g. {telegram: "123456", slack: "U0123", webchat: "kim"}."""
+    secret: str | None = None
+    """Web chat sign-in secret; put it in the environment: `${SOTONG_SECRET_KIM}`."""
+
+
+class RoomSettings(_Strict):
+    key: str
+    name: str
+    platform: str
+    chat_id: ChatId
+    groups: list[str] = Field(default_factory=list)
+    mode: Mode = "mention"
+
+
+class OfficerRoom(_Strict):
+    platform: str
+    chat_id: ChatId
+
+
+class WebchatSettings(_Strict):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8080
+    secret: str | None = None
+    """Key that signs visitors' cookies; generated and kept under var/ when unset."""
+    bot_name: str = "소통봇"
+
+
+class RateSettings(_Strict):
+    """A platform's send limit: at most `count` messages in any `seconds`."""
+
+    count: int = Field(gt=0)
+    seconds: float = Field(gt=0)
+
+
+class TelegramSettings(_Strict):
+    token: str | None = None
+    """From @BotFather; keep it in the environment: `${TELEGRAM_BOT_TOKEN}`."""
+    base_url: str | None = None
+    """Bot API server, default https://api.telegram.org (a local Bot API server works too)."""
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_secret: str | None = None
+    """Required in webhook mode: Telegram sends it in `X-Telegram-Bot-Api-Secret-Token`."""
+    webhook_url: str | None = None
+    """Required in webhook mode: the public https URL Telegram posts to; its path is the route
+    on our web server (e.g. https://bot.example.go.kr/telegram/webhook)."""
+    per_chat: RateSettings = RateSettings(count=1, seconds=1)
+    per_group: RateSettings = RateSettings(count=20, seconds=60)
+    overall: RateSettings = RateSettings(count=30, seconds=1)
+
+
+class SlackSettings(_Strict):
+    bot_token: str | None = None
+    """`xoxb-…`: `${SLACK_BOT_TOKEN}`."""
+    app_token: str | None = None
+    """`xapp-…` with `connections:write`, for Socket Mode: `${SLACK_APP_TOKEN}`."""
+    signing_secret: str | None = None
+    """For HTTP mode: `${SLACK_SIGNING_SECRET}`."""
+    base_url: str | None = None
+    """Web API server, default https://slack.com."""
+    mode: Literal["socket", "http"] = "socket"
+    events_path: str = "/slack/events"
+    """HTTP mode: the route on our web server for events, slash commands and buttons."""
+    per_channel: RateSettings = RateSettings(count=1, seconds=1)
+
+
+class PlatformSettings(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    webchat: WebchatSettings = WebchatSettings()
+    telegram: TelegramSettings | None = None
+    slack: SlackSettings | None = None
+
+
+def _as_text(value: Any) -> Any:
+    """YAML reads `2026-12-01 09:00:00` as a datetime and `30` as a number; keep what was
+    written as text, for the schedule parsers."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+
+
+def _check_duration(value: str | None) -> str | None:
+    if value is not None:
+        from bot.scheduler import parse_duration
+
+        parse_duration(value)
+    return value
+
+
+class NoticeSettings(_Strict):
+    """A notice posted to room groups at a time (`at`, county time) or on a `cron` schedule."""
+
+    name: str
+    text: str
+    groups: list[str] = Field(min_length=1)
+    cron: str | None = None
+    """Five crontab fields in county time: "0 9 * * MON" (weekdays 0/7 = Sunday, or MON-SUN)."""
+    at: Text | None = None
+    """In county time, e.g. "2026-12-01 09:00"."""
+    grace: Text | None = None
+    """How late a notice missed while the bot was down may still go out; `broadcast.grace`."""
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> NoticeSettings:
+        from bot.scheduler import cron_trigger, parse_at
+
+        if (self.cron is None) == (self.at is None):
+            raise ValueError("give exactly one of `cron` or `at`")
+        try:
+            if self.cron is not None:
+                cron_trigger(self.cron, ZoneInfo("UTC"))
+            if self.at is not None:
+                parse_at(self.at, ZoneInfo("UTC"))
+        except ValueError as exc:
+            raise ValueError(f"notice {self.name!r}: {exc}") from None
+        _check_duration(self.grace)
+        return self
+
+
+class FeedSettings(_Strict):
+    """A county news feed (RSS or Atom); each new item goes once to the rooms of `groups`."""
+
+    url: str
+    groups: list[str] = Field(min_length=1)
+    every: Text = "30m"
+    """How often to read it: 30m, 1h, 90s …"""
+    name: str | None = None
+    """Shown with each item ("군청 새소식"); the feed's own title when unset."""
+    timeout: float = Field(default=10.0, gt=0)
+    """Seconds one read may take."""
+    backlog: int = Field(default=3, ge=0)
+    """How many of its newest items are posted when a feed is first read (the rest of its
+    archive is only marked seen)."""
+
+    @field_validator("every")
+    @classmethod
+    def _every(cls, value: str) -> str:
+        return _check_duration(value)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"a feed URL starts with http:// or https://, not {value!r}")
+        return value
+
+
+class BroadcastSettings(_Strict):
+    """Notices and news: how late they may still go out, and when officers get the report."""
+
+    grace: Text = "1h"
+    """A notice whose time passed while the bot was down is still sent this long after it;
+    later, officers are told it was missed."""
+    report_after: Text = "30m"
+    """The delivery report waits for retries at most this long."""
+
+    @field_validator("grace", "report_after")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        return _check_duration(value)
+
+
+class TicketSettings(_Strict):
+    """How officers are kept on top of the queue (all times in the county's time zone)."""
+
+    digest_at: time | None = None
+    """Daily digest to the officer room (new, overdue, due soon), e.g. "09:00"; off when unset."""
+    remind_before_hours: int = Field(default=24, ge=0)
+    """Officers are reminded once this long before a deadline passes; 0 turns reminders off."""
+    duplicate_score: float = Field(default=80.0, ge=0, le=100)
+    """How alike (0-100) a new report must be to an open one in the room to count as the same."""
+
+
+class Settings(_Strict):
+    county: str
+    timezone: str = "Asia/Seoul"
+    locale: Literal["ko", "en"] = "ko"
+    database: str = "sqlite:///var/sotong.db"
+    faq: Path
+    officers: list[OfficerSettings] = Field(default_factory=list)
+    rooms: list[RoomSettings] = Field(default_factory=list)
+    officer_room: OfficerRoom | None = None
+    platforms: PlatformSettings = PlatformSettings()
+    notices: list[NoticeSettings] = Field(default_factory=list)
+    feeds: list[FeedSettings] = Field(default_factory=list)
+    broadcast: BroadcastSettings = BroadcastSettings()
+    tickets: TicketSettings = TicketSettings()
+    state_dir: Path = Path("var")
+    """Where the bot keeps files of its own (the SQLite database, the cookie key)."""
+    flood_limit: int = 12
+    """Messages one person may send per minute before the bot stops reacting to them."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Seoul)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        keys = [room.key for room in self.rooms]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise ValueError(f"room key {key!r} is used twice")
+        chats = [(room.platform, room.chat_id) for room in self.rooms]
+        for chat in chats:
+            if chats.count(chat) > 1:
+                raise ValueError(f"{chat[0]} chat {chat[1]!r} is listed as two rooms")
+        names = [notice.name for notice in self.notices]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"notice name {name!r} is used twice")
+        known = self.groups()
+        for what, items in (("notice", self.notices), ("feed", self.feeds)):
+            for item in items:
+                unknown = [g for g in item.groups if g not in known]
+                if unknown:
+                    label = getattr(item, "name", None) or getattr(item, "url", "")
+                    raise ValueError(
+                        f"{what} {label!r}: unknown group {unknown[0]!r} "
+                        f"(rooms have: {', '.join(sorted(known))})"
+                    )
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def room(self, platform: str, chat_id: str) -> RoomSettings | None:
+        return next(
+            (r for r in self.rooms if r.platform == platform and r.chat_id == chat_id), None
+        )
+
+    def room_by_key(self, key: str) -> RoomSettings | None:
+        return next((r for r in self.rooms if r.key == key), None)
+
+    def groups(self) -> set[str]:
+        """Every room group, and `all`/`전체` (every room)."""
+        return {group for room in self.rooms for group in room.groups} | {"all", "전체"}
+
+    def rooms_in(self, groups: list[str]) -> list[RoomSettings]:
+        """Rooms of any of `groups`; the group `all` means every room."""
+        if "all" in groups or "전체" in groups:
+            return list(self.rooms)
+        return [r for r in self.rooms if set(r.groups) & set(groups)]
+
+    def officer(self, platform: str, user_id: str) -> OfficerSettings | None:
+        return next((o for o in self.officers if o.ids.get(platform) == user_id), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading: YAML with line numbers, ${ENV} expansion, one clear error line.
+
+
+def load_settings(path: str | Path, *, environ: dict[str, str] | None = None) -> Settings:
+    """Read, expand and validate a config file; raise `ConfigError` naming file, line and key."""
+    path = Path(path)
+    environ = dict(os.environ if environ is None else environ)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if root is None or not isinstance(root, yaml.MappingNode):
+        raise ConfigError(f"{path}:1: the config must be a mapping of keys (county:, faq:, …)")
+    lines: dict[tuple[Any, ...], int] = {}
+    data = _plain(root, (), lines, path, environ)
+    if override := environ.get("SOTONG_DATABASE_URL"):
+        data["database"] = override
+    data.setdefault("faq", None)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        line = _nearest_line(lines, loc)
+        reason = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "missing":
+            reason = "this key is required"
+        elif error["type"] == "extra_forbidden":
+            reason = "unknown key (check the spelling)"
+        raise ConfigError(f"{path}:{line}: {key}: {reason}") from None
+    return _resolve_paths(settings, path.parent)
+
+
+def _plain(
+    node: yaml.Node,
+    loc: tuple[Any, ...],
+    lines: dict[tuple[Any, ...], int],
+    path: Path,
+    environ: dict[str, str],
+) -> Any:
+    """Turn a composed YAML node into plain data, remembering each key's line."""
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            out[key] = _plain(value_node, (*loc, key), lines, path, environ)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, (*loc, i), lines, path, environ) for i, item in enumerate(node.value)]
+    value = yaml.safe_load(yaml.serialize(node))
+    if isinstance(value, str) and "${" in value:
+        return _expand(value, loc, node.start_mark.line + 1, path, environ)
+    return value
+
+
+def _expand(
+    value: str, loc: tuple[Any, ...], line: int, path: Path, environ: dict[str, str]
+) -> str | None:
+    """`${VAR}` → the variable's value. A value that is only an unset variable becomes null,
+    so an unset token disables its adapter instead of failing the whole config."""
+    whole = _ENV.fullmatch(value)
+    if whole and whole[1] not in environ:
+        return None
+    missing = [name for name in _ENV.findall(value) if name not in environ]
+    if missing:
+        key = ".".join(str(p) for p in loc)
+        raise ConfigError(f"{path}:{line}: {key}: environment variable {missing[0]} is not set")
+    return _ENV.sub(lambda m: environ[m[1]], value)
+
+
+def _nearest_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
+    while loc and loc not in lines:
+        loc = loc[:-1]
+    return lines.get(loc, 1)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    """FAQ and SQLite paths are relative to the config file, not to the current directory."""
+    changes: dict[str, Any] = {}
+    for key in ("faq", "state_dir"):
+        value: Path = getattr(settings, key)
+        if not value.is_absolute():
+            changes[key] = (base / value).resolve()
+    prefix = "sqlite:///"
+    db = settings.database
+    if db.startswith(prefix) and not db.startswith(prefix + "/") and ":memory:" not in db:
+        changes["database"] = prefix + str((base / db[len(prefix) :]).resolve())
+    return settings.model_copy(update=changes) if changes else settings

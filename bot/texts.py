@@ -1,0 +1,545 @@
+"""Every sentence the bot says to people, Korean first, with an English locale.
+
+Kept in one place so a county can reword the bot without reading code, and so a test can
+check that both locales say the same things.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+KO: dict[str, str] = {
+    # --- answering -------------------------------------------------------------------------
+    "faq.answer": "{answer}",
+    "faq.offer": "혹시 아래 내용 중에 찾으시는 것이 있나요? 번호나 제목을 눌러 주세요.\n{choices}",
+    "faq.unknown": (
+        "정확한 답을 드리기 어려워 담당자에게 전달했습니다 (접수번호 {receipt}). "
+        "답변이 오면 이곳에 알려 드리겠습니다."
+    ),
+    # --- tickets: to residents ---------------------------------------------------------------
+    "ticket.received": "접수되었습니다 (접수번호 {receipt}). 담당 부서에 전달했습니다.",
+    "ticket.duplicate": (
+        "같은 내용이 이미 접수되어 처리 중입니다 (접수번호 {receipt}). "
+        "처리 결과를 함께 알려 드리겠습니다."
+    ),
+    "ticket.reply": "[접수번호 {receipt}] 담당자 답변입니다.\n{text}",
+    "ticket.resolved": "[접수번호 {receipt}] 처리가 완료되었습니다.\n{text}",
+    "ticket.rejected": "[접수번호 {receipt}] 요청하신 내용은 처리가 어렵습니다.\n사유: {text}",
+    "ticket.long_term": "[접수번호 {receipt}] 장기 과제로 검토하여 추진하겠습니다.\n{text}",
+    "ticket.reopened": "[접수번호 {receipt}] 다시 처리하겠습니다.",
+    "ticket.extended": "[접수번호 {receipt}] 처리 기간이 {due}까지 연장되었습니다.\n사유: {text}",
+    "ticket.merged": (
+        "[접수번호 {receipt}] 같은 내용의 민원(접수번호 {target})과 함께 처리합니다. "
+        "처리 결과를 함께 알려 드리겠습니다."
+    ),
+    "ticket.status": "[접수번호 {receipt}] 현재 상태: {status} · 처리 기한 {due}",
+    "ticket.status_denied": "본인이 접수한 민원이나 이 방의 공개 민원만 확인할 수 있습니다.",
+    "ticket.not_found": "접수번호 {receipt}인 민원을 찾을 수 없습니다.",
+    "ticket.erased": "(개인정보 삭제 요청으로 지운 내용)",
+    "person.erased": "(삭제된 이용자)",
+    "pii.rrn_removed": (
+        "주민등록번호는 채팅방에 남기지 마세요. 보내신 번호는 저장하지 않고 지웠습니다."
+    ),
+    # --- tickets: to officers ----------------------------------------------------------------
+    "officer.new_ticket": (
+        "[새 민원 {receipt}] {category} · {room}\n{text}\n"
+        "처리 기한: {due} · 자세히: /ticket {receipt}"
+    ),
+    "officer.follower": (
+        "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
+    ),
+    "officer.done": "{receipt}: {status}(으)로 바꿨습니다.",
+    "officer.sent": "{receipt}: 민원인에게 답변을 보냈습니다.",
+    "officer.noted": "{receipt}: 내부 메모를 남겼습니다.",
+    "officer.assigned": "{receipt}: 담당 {assignee} · 부서 {department}",
+    "officer.merged": (
+        "{receipt}을(를) {target}에 병합했습니다. 민원인은 {target}의 결과를 함께 받습니다."
+    ),
+    "officer.extended": "{receipt}: 처리 기한을 {due}까지 연장하고 민원인에게 알렸습니다.",
+    "officer.list_empty": "해당하는 민원이 없습니다.",
+    "officer.list_line": "{receipt} [{status}] {category} · 기한 {due} · {text}",
+    "officer.list_more": "… 외 {count}건",
+    "officer.ticket": (
+        "{receipt} [{status}] {category} · {room}\n{text}\n"
+        "접수 {created} · 처리 기한 {due}{extended}\n담당 {assignee} · 부서 {department}\n"
+        "민원인 {reporter} · 연락처 {contact} · 함께 알림 {followers}명"
+    ),
+    "officer.ticket_extended": " (연장됨)",
+    "officer.ticket_merged_into": "병합됨 → {target}",
+    "officer.ticket_merged": "병합된 민원: {receipts}",
+    "officer.history": "처리 이력:",
+    "officer.history_line": "• {at} {actor} {action}{change}{text}",
+    "officer.overdue": " (기한 지남)",
+    "digest.title": (
+        "[{date} 민원 현황] 새 민원 {new}건 · 기한 지남 {overdue}건 · 기한 임박 {soon}건"
+    ),
+    "digest.new": "■ 새 민원",
+    "digest.overdue": "■ 기한 지남",
+    "digest.soon": "■ 기한 임박",
+    "reminder.due": ("[기한 임박 {receipt}] 처리 기한 {due} · {status} · 담당 {assignee}\n{text}"),
+    "reminder.overdue": (
+        "[기한 지남 {receipt}] 처리 기한 {due} · {status} · 담당 {assignee}\n{text}"
+    ),
+    "role.changed": "{name}: {role}(으)로 바꿨습니다.",
+    "nobody": "-",
+    # --- argument errors ---------------------------------------------------------------------
+    "usage.need_receipt": "접수번호를 적어 주세요.",
+    "usage.need_text": "접수번호와 내용을 함께 적어 주세요.",
+    "usage.need_reason": "불가 사유를 꼭 적어 주세요.",
+    "usage.bad_status": "알 수 없는 상태 '{status}'입니다. 쓸 수 있는 상태: {choices}",
+    "usage.bad_transition": "{receipt}: {current}에서 {wanted}(으)로 바꿀 수 없습니다.",
+    "usage.merged": "{receipt}은(는) {target}에 병합된 민원입니다. {target}(으)로 처리해 주세요.",
+    "usage.merge_same": "서로 다른 두 접수번호를 적어 주세요.",
+    "usage.merge_closed": "처리 중인 민원끼리만 병합할 수 있습니다 ({receipt}: {status}).",
+    "usage.extend_once": "{receipt}: 처리 기한은 한 번만 연장할 수 있습니다.",
+    "usage.extend_closed": "{receipt}: 끝난 민원은 연장할 수 없습니다.",
+    "usage.extend_days": "연장 일수는 1부터 {most} 사이의 숫자로 적어 주세요.",
+    "usage.need_assignee": "담당자(@이름)나 부서를 적어 주세요.",
+    "usage.unknown_officer": "{who} 담당자를 찾을 수 없습니다.",
+    "usage.unknown_person": "{who} 이용자를 찾을 수 없습니다.",
+    "usage.bad_role": "역할은 {choices} 중 하나로 적어 주세요.",
+    "usage.staff_place": "민원 내용은 담당자 방이나 1:1 대화에서만 볼 수 있습니다.",
+    "usage.self_role": "자기 자신의 역할은 바꿀 수 없습니다.",
+    # --- command usage lines (shown on misuse, in /help and in platform menus) ----------------
+    "usage.cmd.help": "/help [명령]",
+    "usage.cmd.status": "/status 접수번호",
+    "usage.cmd.tickets": "/tickets [상태|전체]",
+    "usage.cmd.ticket": "/ticket 접수번호",
+    "usage.cmd.assign": "/assign 접수번호 @담당자 [부서]",
+    "usage.cmd.reply": "/reply 접수번호 답변 내용",
+    "usage.cmd.note": "/note 접수번호 내부 메모",
+    "usage.cmd.resolve": "/resolve 접수번호 처리 결과",
+    "usage.cmd.reject": "/reject 접수번호 불가 사유",
+    "usage.cmd.longterm": "/longterm 접수번호 추진 계획",
+    "usage.cmd.reopen": "/reopen 접수번호 [사유]",
+    "usage.cmd.merge": "/merge 접수번호 합칠_곳_접수번호",
+    "usage.cmd.extend": "/extend 접수번호 일수 사유",
+    "usage.cmd.report": "/report [YYYY-MM]",
+    "usage.cmd.info": "/info 정보 제공 내용 (정보 제공 건수로 기록)",
+    "usage.cmd.role": "/role @사용자 officer|admin|resident",
+    "usage.reopen_open": (
+        "{receipt}은(는) 아직 처리 중인 민원입니다. 끝난 민원만 다시 열 수 있습니다."
+    ),
+    "usage.bad_month": "월을 YYYY-MM 형식으로 적어 주세요 (예: 2026-11).",
+    "usage.future_month": "{month}은(는) 아직 오지 않은 달입니다.",
+    "usage.need_info": "기록할 정보 제공 내용을 적어 주세요.",
+    # --- monthly report ----------------------------------------------------------------------
+    "report.title": "[{county} 소통 창구 운영 현황] {year}년 {month}월 ({cutoff} 기준)",
+    "report.col.period": "구분",
+    "report.col.received": "접수",
+    "report.col.info": "정보 제공",
+    "report.col.subtotal": "주요 민원: 소계",
+    "report.col.resolved": "완료: 해결",
+    "report.col.rejected": "완료: 불가",
+    "report.col.long_term": "완료: 장기 추진",
+    "report.col.open": "추진중",
+    "report.month": "{year}. {month}월",
+    "report.total": "합계",
+    "report.rooms": "소통방 인원 현황",
+    "report.col.platform": "플랫폼",
+    "report.col.room": "소통방",
+    "report.col.members": "인원",
+    "report.subtotal": "소계",
+    "report.grand_total": "총계",
+    "report.info_recorded": "정보 제공 1건을 기록했습니다 ({year}년 {month}월 {count}건째).",
+    "platform.telegram": "텔레그램",
+    "platform.slack": "슬랙",
+    "platform.webchat": "웹 채팅",
+    "platform.kakao": "카카오톡",
+    "platform.band": "네이버 밴드",
+    "platform.cafe": "네이버 카페",
+    # --- commands ----------------------------------------------------------------------------
+    "command.refused": "죄송합니다. /{command} 는 담당 공무원만 쓸 수 있는 명령입니다.",
+    "command.unknown": (
+        "/{command} 는 알 수 없는 명령입니다. /help 로 쓸 수 있는 명령을 확인하세요."
+    ),
+    "command.usage": "{reason}\n사용법: {usage}",
+    "help.resident": (
+        "소통봇은 {county} 소통 창구입니다.\n"
+        "• 궁금한 것을 물어보시면 안내해 드립니다.\n"
+        "• 생활 불편이나 정책 건의를 남기시면 접수해 담당 부서에 전달합니다.\n"
+        "• /status 접수번호 — 내 민원 처리 상태 확인"
+    ),
+    "help.officer": "담당자 명령:\n{commands}",
+    "flood.limited": "메시지가 너무 많아 잠시 응답을 멈춥니다. 1분 뒤에 다시 말씀해 주세요.",
+    # --- names -------------------------------------------------------------------------------
+    "category.question": "단순 질의",
+    "category.inconvenience": "생활 불편",
+    "category.suggestion": "정책 건의",
+    "status.received": "접수",
+    "status.in_progress": "처리중",
+    "status.resolved": "해결",
+    "status.rejected": "불가",
+    "status.long_term": "장기 추진",
+    "room.direct": "1:1 대화",
+    "role.resident": "주민",
+    "role.officer": "담당자",
+    "role.admin": "관리자",
+    "action.received": "접수",
+    "action.reply": "답변",
+    "action.note": "메모",
+    "action.assign": "배정",
+    "action.resolved": "해결",
+    "action.rejected": "불가",
+    "action.long_term": "장기 추진",
+    "action.reopen": "재처리",
+    "action.merge": "병합",
+    "action.merged_in": "병합 받음",
+    "action.follow": "병합 따라 변경",
+    "action.extend": "기한 연장",
+    "action.follower": "같은 민원 추가",
+    "action.erase": "개인정보 삭제",
+    # --- web chat page and console ---------------------------------------------------------
+    "web.title": "{county} 소통방",
+    "web.officer": "담당자: {name}",
+    "web.logout": "로그아웃",
+    "web.officer_login": "담당자 로그인",
+    "web.room": "방",
+    "web.direct": "{bot}와 1:1 대화",
+    "web.name": "이름",
+    "web.name_placeholder": "대화명",
+    "web.enter": "입장",
+    "web.message": "메시지",
+    "web.message_placeholder": "메시지를 입력하세요 (@{bot} 으로 봇을 부를 수 있어요)",
+    "web.send": "보내기",
+    "web.login_title": "{county} 담당자 로그인",
+    "web.login_id": "아이디",
+    "web.login_secret": "비밀번호",
+    "web.login": "로그인",
+    "web.as_resident": "주민으로 대화하기",
+    "web.login_failed": "아이디 또는 비밀번호가 맞지 않습니다.",
+    "web.default_name": "주민",
+    "web.officer_room": "담당자방",
+    "console.welcome": "{bot}과 대화를 시작합니다. 끝내려면 Ctrl-D.",
+    # --- notices and news ---------------------------------------------------------------------
+    "notice.post": "[공지] {text}",
+    "notice.preview": (
+        "공지 미리보기 (#{id})\n일시: {when}\n대상: {groups} — 방 {count}곳 ({rooms})\n"
+        "──────\n{text}\n──────\n"
+        "보내려면 /notice confirm {id}, 그만두려면 /notice cancel {id}"
+    ),
+    "notice.every": "반복 {cron} (다음: {next})",
+    "notice.confirm_button": "공지 예약 확인",
+    "notice.cancel_button": "공지 취소",
+    "notice.confirmed": "공지 #{id}을(를) 예약했습니다. 발송: {next}",
+    "notice.cancelled": "공지 #{id}을(를) 취소했습니다.",
+    "notice.list_empty": "예약된 공지가 없습니다.",
+    "notice.list_line": "#{id} [{status}]{source} {when} · {groups} · {text}",
+    "notice.from_config": " (설정 파일)",
+    "notice.status_draft": "확인 대기",
+    "notice.status_active": "예약",
+    "notice.status_done": "발송 완료",
+    "notice.status_cancelled": "취소됨",
+    "notice.status_removed": "설정에서 삭제됨",
+    "notice.missed": (
+        "[공지 누락] #{id} {title} — {times} 발송 시각에 봇이 멈춰 있었고 "
+        "허용 지연({grace})이 지나 보내지 않았습니다. 필요하면 /notice now 로 다시 보내 주세요."
+    ),
+    "notice.missed_more": "{first} 외 {count}회",
+    "notice.need_sub": "at(예약), every(반복), now(지금), confirm, cancel 중 하나를 적어 주세요.",
+    "notice.bad_sub": "'{word}'은(는) 알 수 없는 공지 명령입니다.",
+    "notice.bad_date": "날짜와 시각을 읽을 수 없습니다: {value}. 예: 2026-12-01 09:00",
+    "notice.past": "{when}은(는) 이미 지난 시각입니다.",
+    "notice.bad_cron": (
+        "반복 일정을 읽을 수 없습니다: {value} ({reason}). 분 시 일 월 요일 다섯 칸으로 "
+        '적어 주세요. 예: "0 9 * * MON" (매주 월요일 9시)'
+    ),
+    "notice.need_groups": (
+        "대상 그룹을 적어 주세요 (예: groups 육아,청년). 쓸 수 있는 그룹: {choices}"
+    ),
+    "notice.unknown_group": "알 수 없는 그룹 '{group}'입니다. 쓸 수 있는 그룹: {choices}",
+    "notice.need_text": "보낼 내용을 적어 주세요.",
+    "notice.need_id": "공지 번호를 적어 주세요 (/notices 로 확인할 수 있습니다).",
+    "notice.not_found": "공지 #{id}을(를) 찾을 수 없습니다.",
+    "notice.not_draft": "공지 #{id}은(는) 확인 대기 중이 아닙니다 ({status}).",
+    "notice.expired": "공지 #{id}은(는) 확인 시간이 지났습니다. 다시 만들어 주세요.",
+    "notice.config_owned": (
+        "공지 #{id}은(는) 설정 파일(config.yaml)의 공지입니다. 설정 파일에서 고쳐 주세요."
+    ),
+    "notice.not_cancellable": "공지 #{id}은(는) 이미 {status} 상태입니다.",
+    "broadcast.report_notice": (
+        "[공지 발송 결과] {title} · 방 {rooms}곳: 발송 {sent} · 실패 {failed} · 재시도 중 {pending}"
+    ),
+    "broadcast.report_news": (
+        "[새 소식 발송 결과] {title} · 방 {rooms}곳: 발송 {sent} · 실패 {failed} · "
+        "재시도 중 {pending}"
+    ),
+    "broadcast.report_sent": "✔ 발송: {rooms}",
+    "broadcast.report_failed": "✘ 실패: {room} — {error}",
+    "broadcast.report_pending": "… 재시도 중: {room} — {error}",
+    "broadcast.report_no_rooms": "대상 그룹에 방이 없어 보내지 않았습니다.",
+    "feed.item": "[{source}] {title}",
+    "feed.batch_title": "{source} 새 소식 {count}건",
+    "feed.failed": (
+        "[새 소식 읽기 실패] {source} ({url}): {error}. "
+        "다시 읽힐 때까지 이 알림은 반복하지 않습니다."
+    ),
+    "feed.recovered": "[새 소식 복구] {source}: 다시 읽힙니다 ({count}번 실패한 뒤).",
+}
+
+EN: dict[str, str] = {
+    "faq.answer": "{answer}",
+    "faq.offer": "Is it one of these? Tap a number or a title.\n{choices}",
+    "faq.unknown": (
+        "I don't know the exact answer, so I passed your question to an officer "
+        "(receipt {receipt}). I'll post the answer here."
+    ),
+    "ticket.received": "Received (receipt {receipt}). It has been passed to the department.",
+    "ticket.duplicate": (
+        "The same issue is already being handled (receipt {receipt}). "
+        "We'll let you know the outcome too."
+    ),
+    "ticket.reply": "[Receipt {receipt}] An officer answered:\n{text}",
+    "ticket.resolved": "[Receipt {receipt}] Resolved.\n{text}",
+    "ticket.rejected": "[Receipt {receipt}] We cannot do this.\nReason: {text}",
+    "ticket.long_term": "[Receipt {receipt}] Taken up as a long-term project.\n{text}",
+    "ticket.reopened": "[Receipt {receipt}] We are working on it again.",
+    "ticket.extended": "[Receipt {receipt}] The deadline is extended to {due}.\nReason: {text}",
+    "ticket.merged": (
+        "[Receipt {receipt}] Handled together with the same case (receipt {target}). "
+        "We'll let you know the outcome."
+    ),
+    "ticket.status": "[Receipt {receipt}] Status: {status} · due {due}",
+    "ticket.status_denied": "You can only check your own cases or this room's public ones.",
+    "ticket.not_found": "No case with receipt {receipt}.",
+    "ticket.erased": "(removed at the person's request)",
+    "person.erased": "(erased user)",
+    "pii.rrn_removed": (
+        "Please never post a resident registration number in a chat. "
+        "I removed it and did not store it."
+    ),
+    "officer.new_ticket": (
+        "[New case {receipt}] {category} · {room}\n{text}\nDue: {due} · details: /ticket {receipt}"
+    ),
+    "officer.follower": (
+        "[{receipt}] Another resident reported the same ({count} following).\n{text}"
+    ),
+    "officer.done": "{receipt}: set to {status}.",
+    "officer.sent": "{receipt}: your answer was sent to the resident.",
+    "officer.noted": "{receipt}: internal note saved.",
+    "officer.assigned": "{receipt}: assigned to {assignee} · department {department}",
+    "officer.merged": "{receipt} merged into {target}; its resident will get {target}'s outcome.",
+    "officer.extended": "{receipt}: deadline extended to {due}; the resident was told.",
+    "officer.list_empty": "No cases.",
+    "officer.list_line": "{receipt} [{status}] {category} · due {due} · {text}",
+    "officer.list_more": "… and {count} more",
+    "officer.ticket": (
+        "{receipt} [{status}] {category} · {room}\n{text}\n"
+        "received {created} · due {due}{extended}\nassignee {assignee} · department {department}\n"
+        "resident {reporter} · contact {contact} · {followers} following"
+    ),
+    "officer.ticket_extended": " (extended)",
+    "officer.ticket_merged_into": "merged → {target}",
+    "officer.ticket_merged": "merged cases: {receipts}",
+    "officer.history": "History:",
+    "officer.history_line": "• {at} {actor} {action}{change}{text}",
+    "officer.overdue": " (overdue)",
+    "digest.title": "[{date} cases] new {new} · overdue {overdue} · due soon {soon}",
+    "digest.new": "■ New",
+    "digest.overdue": "■ Overdue",
+    "digest.soon": "■ Due soon",
+    "reminder.due": "[Due soon {receipt}] due {due} · {status} · assignee {assignee}\n{text}",
+    "reminder.overdue": "[Overdue {receipt}] due {due} · {status} · assignee {assignee}\n{text}",
+    "role.changed": "{name}: now {role}.",
+    "nobody": "-",
+    "usage.need_receipt": "Give a receipt number.",
+    "usage.need_text": "Give a receipt number and a text.",
+    "usage.need_reason": "A refusal needs a reason.",
+    "usage.bad_status": "Unknown status '{status}'. Known: {choices}",
+    "usage.bad_transition": "{receipt}: cannot go from {current} to {wanted}.",
+    "usage.merged": "{receipt} was merged into {target}; work on {target} instead.",
+    "usage.merge_same": "Give two different receipt numbers.",
+    "usage.merge_closed": "Only open cases can be merged ({receipt}: {status}).",
+    "usage.extend_once": "{receipt}: the deadline can be extended only once.",
+    "usage.extend_closed": "{receipt}: a closed case cannot be extended.",
+    "usage.extend_days": "Give the days to extend as a number from 1 to {most}.",
+    "usage.need_assignee": "Give an officer (@name) or a department.",
+    "usage.unknown_officer": "No officer {who}.",
+    "usage.unknown_person": "No user {who}.",
+    "usage.bad_role": "The role must be one of {choices}.",
+    "usage.staff_place": "Case details are shown only in the officer room or a 1:1 chat.",
+    "usage.self_role": "You cannot change your own role.",
+    "usage.cmd.help": "/help [command]",
+    "usage.cmd.status": "/status RECEIPT",
+    "usage.cmd.tickets": "/tickets [status|all]",
+    "usage.cmd.ticket": "/ticket RECEIPT",
+    "usage.cmd.assign": "/assign RECEIPT @officer [department]",
+    "usage.cmd.reply": "/reply RECEIPT answer",
+    "usage.cmd.note": "/note RECEIPT internal note",
+    "usage.cmd.resolve": "/resolve RECEIPT outcome",
+    "usage.cmd.reject": "/reject RECEIPT reason",
+    "usage.cmd.longterm": "/longterm RECEIPT plan",
+    "usage.cmd.reopen": "/reopen RECEIPT [reason]",
+    "usage.cmd.merge": "/merge RECEIPT INTO_RECEIPT",
+    "usage.cmd.extend": "/extend RECEIPT days reason",
+    "usage.cmd.report": "/report [YYYY-MM]",
+    "usage.cmd.info": "/info what was posted (counted as information provided)",
+    "usage.cmd.role": "/role @user officer|admin|resident",
+    "usage.reopen_open": "{receipt} is still open; only closed cases can be reopened.",
+    "usage.bad_month": "Give the month as YYYY-MM (e.g. 2026-11).",
+    "usage.future_month": "{month} has not come yet.",
+    "usage.need_info": "Say what information was provided.",
+    "report.title": "[{county} help desk] {year}-{month:02d} (as of {cutoff})",
+    "report.col.period": "Period",
+    "report.col.received": "Received",
+    "report.col.info": "Information",
+    "report.col.subtotal": "Cases: subtotal",
+    "report.col.resolved": "Done: resolved",
+    "report.col.rejected": "Done: not possible",
+    "report.col.long_term": "Done: long-term",
+    "report.col.open": "In progress",
+    "report.month": "{year}-{month:02d}",
+    "report.total": "Total",
+    "report.rooms": "Room members",
+    "report.col.platform": "Platform",
+    "report.col.room": "Room",
+    "report.col.members": "Members",
+    "report.subtotal": "Subtotal",
+    "report.grand_total": "Grand total",
+    "report.info_recorded": "Recorded 1 information post ({count} in {year}-{month:02d}).",
+    "platform.telegram": "Telegram",
+    "platform.slack": "Slack",
+    "platform.webchat": "Web chat",
+    "platform.kakao": "KakaoTalk",
+    "platform.band": "Naver Band",
+    "platform.cafe": "Naver Cafe",
+    "command.refused": "Sorry, /{command} is for county officers only.",
+    "command.unknown": "Unknown command /{command}. Try /help.",
+    "command.usage": "{reason}\nUsage: {usage}",
+    "help.resident": (
+        "Sotong is the {county} help desk.\n"
+        "• Ask a question and I'll answer it.\n"
+        "• Report a problem or suggest a policy and I'll pass it to the department.\n"
+        "• /status RECEIPT — check your case"
+    ),
+    "help.officer": "Officer commands:\n{commands}",
+    "flood.limited": "Too many messages; I'll pause for a minute.",
+    "category.question": "question",
+    "category.inconvenience": "living inconvenience",
+    "category.suggestion": "policy suggestion",
+    "status.received": "received",
+    "status.in_progress": "in progress",
+    "status.resolved": "resolved",
+    "status.rejected": "not possible",
+    "status.long_term": "long-term",
+    "room.direct": "1:1 chat",
+    "role.resident": "resident",
+    "role.officer": "officer",
+    "role.admin": "admin",
+    "action.received": "received",
+    "action.reply": "answered",
+    "action.note": "note",
+    "action.assign": "assigned",
+    "action.resolved": "resolved",
+    "action.rejected": "refused",
+    "action.long_term": "long-term",
+    "action.reopen": "reopened",
+    "action.merge": "merged",
+    "action.merged_in": "took a merge",
+    "action.follow": "followed its merge",
+    "action.extend": "extended",
+    "action.follower": "same report added",
+    "action.erase": "personal data erased",
+    # --- web chat page and console ---------------------------------------------------------
+    "web.title": "{county} community chat",
+    "web.officer": "Officer: {name}",
+    "web.logout": "Sign out",
+    "web.officer_login": "Officer sign-in",
+    "web.room": "Room",
+    "web.direct": "1:1 with {bot}",
+    "web.name": "Name",
+    "web.name_placeholder": "Display name",
+    "web.enter": "Enter",
+    "web.message": "Message",
+    "web.message_placeholder": "Type a message (@{bot} calls the bot)",
+    "web.send": "Send",
+    "web.login_title": "{county} officer sign-in",
+    "web.login_id": "ID",
+    "web.login_secret": "Password",
+    "web.login": "Sign in",
+    "web.as_resident": "Chat as a resident",
+    "web.login_failed": "Wrong ID or password.",
+    "web.default_name": "Resident",
+    "web.officer_room": "Officer room",
+    "console.welcome": "Talking with {bot}. Ctrl-D ends.",
+    "notice.post": "[Notice] {text}",
+    "notice.preview": (
+        "Notice preview (#{id})\nWhen: {when}\nTo: {groups} — {count} rooms ({rooms})\n"
+        "──────\n{text}\n──────\n"
+        "To send it: /notice confirm {id}; to drop it: /notice cancel {id}"
+    ),
+    "notice.every": "every {cron} (next: {next})",
+    "notice.confirm_button": "Confirm notice",
+    "notice.cancel_button": "Cancel notice",
+    "notice.confirmed": "Notice #{id} is scheduled: {next}",
+    "notice.cancelled": "Notice #{id} is cancelled.",
+    "notice.list_empty": "No notices scheduled.",
+    "notice.list_line": "#{id} [{status}]{source} {when} · {groups} · {text}",
+    "notice.from_config": " (config file)",
+    "notice.status_draft": "awaiting confirmation",
+    "notice.status_active": "scheduled",
+    "notice.status_done": "sent",
+    "notice.status_cancelled": "cancelled",
+    "notice.status_removed": "removed from config",
+    "notice.missed": (
+        "[Notice missed] #{id} {title} — the bot was down at {times} and the grace period "
+        "({grace}) has passed, so it was not sent. Use /notice now to send it again."
+    ),
+    "notice.missed_more": "{first} and {count} more",
+    "notice.need_sub": "Say at, every, now, confirm or cancel.",
+    "notice.bad_sub": "Unknown notice command '{word}'.",
+    "notice.bad_date": "Cannot read the date and time: {value}. E.g. 2026-12-01 09:00",
+    "notice.past": "{when} has already passed.",
+    "notice.bad_cron": (
+        "Cannot read the schedule: {value} ({reason}). Give five fields (minute hour day "
+        'month weekday), e.g. "0 9 * * MON" (Mondays at 9).'
+    ),
+    "notice.need_groups": "Give the groups (e.g. groups 육아,청년). Known groups: {choices}",
+    "notice.unknown_group": "Unknown group '{group}'. Known groups: {choices}",
+    "notice.need_text": "Give the text to send.",
+    "notice.need_id": "Give the notice number (see /notices).",
+    "notice.not_found": "No notice #{id}.",
+    "notice.not_draft": "Notice #{id} is not awaiting confirmation ({status}).",
+    "notice.expired": "Notice #{id} was not confirmed in time; create it again.",
+    "notice.config_owned": (
+        "Notice #{id} comes from the config file (config.yaml); change it there."
+    ),
+    "notice.not_cancellable": "Notice #{id} is already {status}.",
+    "broadcast.report_notice": (
+        "[Notice delivery] {title} · {rooms} rooms: sent {sent} · failed {failed} · "
+        "retrying {pending}"
+    ),
+    "broadcast.report_news": (
+        "[News delivery] {title} · {rooms} rooms: sent {sent} · failed {failed} · "
+        "retrying {pending}"
+    ),
+    "broadcast.report_sent": "✔ sent: {rooms}",
+    "broadcast.report_failed": "✘ failed: {room} — {error}",
+    "broadcast.report_pending": "… retrying: {room} — {error}",
+    "broadcast.report_no_rooms": "No room is in the target groups; nothing was sent.",
+    "feed.item": "[{source}] {title}",
+    "feed.batch_title": "{source}: {count} new",
+    "feed.failed": (
+        "[News feed failing] {source} ({url}): {error}. "
+        "You will not be told again until it reads again."
+    ),
+    "feed.recovered": "[News feed back] {source} reads again (after {count} failures).",
+}
+
+LOCALES: dict[str, dict[str, str]] = {"ko": KO, "en": EN}
+
+
+class Texts:
+    """Looks sentences up in one locale: `texts("ticket.received", receipt="2026-0042")`."""
+
+    def __init__(self, locale: str = "ko") -> None:
+        self.locale = locale
+        self._table = LOCALES[locale]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return self._table[key].format(**values)
+
+    def maybe(self, key_or_text: str) -> str:
+        """The sentence when `key_or_text` names one (a command's usage key), else the text
+        itself: lets code written before a sentence moved here keep passing plain text."""
+        return self._table.get(key_or_text, key_or_text)

@@ -1,0 +1,92 @@
+"""Talk to the bot the way residents and officers do, in the style of Errbot's tests:
+`await bot.say(...)` pushes a message through the real pipeline, `bot.pop()` takes the
+bot's next message."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+from bot.adapters.memory import MemoryAdapter
+from bot.app import App
+from bot.assemble import build_app
+from bot.clock import Clock
+from bot.config import Settings
+from bot.messages import Outgoing, parse_text
+
+PLATFORM = "chat"
+
+
+class Conversation:
+    def __init__(self, settings: Settings, *, platforms: tuple[str, ...] = (PLATFORM,)) -> None:
+        self.settings = settings
+        self.sent: list[Outgoing] = []
+        self.adapters = {p: MemoryAdapter(p, sent=self.sent) for p in platforms}
+        self.clock = Clock()
+        self.app: App = build_app(settings, adapters=list(self.adapters.values()), clock=self.clock)
+        self._ids = itertools.count(1)
+
+    async def start(self) -> None:
+        await self.app.start(workers=False)
+
+    async def stop(self) -> None:
+        await self.app.stop()
+
+    async def say(
+        self,
+        user: str,
+        text: str,
+        *,
+        room: str | None = "parenting",
+        name: str | None = None,
+        mention: bool = False,
+        at: datetime | None = None,
+        platform: str = PLATFORM,
+    ) -> str:
+        """`user` writes `text` in `room` (a room key), or 1:1 with `room=None`.
+
+        Returns the message id, so a test can check what the bot replied to."""
+        if at is not None:
+            self.clock.set(at)
+            await self.app.tick()
+        number = next(self._ids)
+        config_room = self.settings.room_by_key(room) if room else None
+        message_id = f"m{number}"
+        await self.app.receive(
+            parse_text(
+                platform=platform,
+                chat_id=config_room.chat_id if config_room else f"dm-{user}",
+                user_id=user,
+                user_name=name or user,
+                delivery_id=f"d{number}",
+                at=self.clock.now(),
+                text=text,
+                message_id=message_id,
+                is_direct=config_room is None,
+                addressed=config_room is None or mention,
+            )
+        )
+        await self.app.drain()
+        return message_id
+
+    def pop(self) -> Outgoing:
+        """The oldest message the bot sent that the test has not looked at yet."""
+        assert self.sent, "the bot said nothing"
+        return self.sent.pop(0)
+
+    def pop_text(self) -> str:
+        return self.pop().text
+
+    def in_room(self, key: str) -> list[Outgoing]:
+        """Take every pending message the bot sent to room `key`."""
+        room = self.settings.room_by_key(key)
+        chat = room.chat_id if room else key
+        mine = [m for m in self.sent if m.chat_id == chat]
+        self.sent[:] = [m for m in self.sent if m.chat_id != chat]
+        return mine
+
+    def to_officers(self) -> list[Outgoing]:
+        return self.in_room(self.settings.officer_room.chat_id)
+
+    def assert_silent(self) -> None:
+        assert not self.sent, f"the bot should have stayed quiet but said {self.sent}"

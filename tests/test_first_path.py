@@ -1,0 +1,102 @@
+"""The first end-to-end path, as residents and officers live it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from storage.models import AuditEntry, Ticket, TicketEvent
+
+
+async def test_a_question_the_faq_answers_gets_the_answer_as_a_reply(bot):
+    asked = await bot.say("mom-1", "음식물 쓰레기 봉투 어디서 사요?")
+    answer = bot.pop()
+    assert "음식물" in answer.text and "봉투" in answer.text
+    assert answer.chat_id == "room-parenting"
+    assert answer.reply_to == asked
+    bot.assert_silent()
+
+
+async def test_a_reported_problem_becomes_a_ticket_announced_in_the_room(bot):
+    year = bot.clock.now().astimezone(bot.settings.tz).year
+    reported = await bot.say("mom-2", "○○마을 입구 가로등이 사흘째 꺼져 있어요")
+    receipt = f"{year}-0001"
+    reply = bot.in_room("parenting")
+    assert [m.text for m in reply] == [
+        f"접수되었습니다 (접수번호 {receipt}). 담당 부서에 전달했습니다."
+    ]
+    assert reply[0].reply_to == reported
+    [announcement] = bot.to_officers()
+    assert receipt in announcement.text and "가로등" in announcement.text
+
+
+async def test_an_officer_resolves_and_the_resident_sees_the_answer_in_their_room(bot):
+    reported = await bot.say("mom-2", "○○마을 입구 가로등이 사흘째 꺼져 있어요")
+    receipt = bot.in_room("parenting")[0].text.split("접수번호 ")[1][:9]
+    bot.to_officers()
+
+    await bot.say("officer-kim", f"/resolve {receipt} 오늘 오후에 교체했습니다.", room=None)
+    [to_resident] = bot.in_room("parenting")
+    assert to_resident.text.startswith(f"[접수번호 {receipt}] 처리가 완료되었습니다.")
+    assert "오늘 오후에 교체했습니다." in to_resident.text
+    assert to_resident.reply_to == reported
+    [to_officer] = bot.in_room("dm-officer-kim")
+    assert "해결" in to_officer.text
+
+    with Session(bot.app.engine) as session:
+        ticket = session.exec(select(Ticket)).one()
+        assert ticket.status == "resolved"
+        history = session.exec(select(TicketEvent.action).order_by(TicketEvent.id)).all()
+        assert history == ["received", "resolved"]
+
+
+async def test_a_resident_cannot_use_officer_commands_and_the_attempt_is_logged(bot):
+    await bot.say("mom-3", "/resolve 1 제가 해결했어요", mention=True)
+    assert "담당 공무원만" in bot.pop_text()
+    with Session(bot.app.engine) as session:
+        [entry] = session.exec(select(AuditEntry).where(AuditEntry.action == "command.refused"))
+        assert entry.user_id == "mom-3"
+
+
+async def test_a_display_name_grants_no_rights(bot):
+    await bot.say("mom-3", "/resolve 1 끝", name="김주무관", room=None)
+    assert "담당 공무원만" in bot.pop_text()
+
+
+async def test_in_a_mention_room_the_bot_waits_to_be_called(bot):
+    await bot.say("head-1", "음식물 쓰레기 봉투 어디서 사요?", room="heads")
+    bot.assert_silent()
+    await bot.say("head-1", "음식물 쓰레기 봉투 어디서 사요?", room="heads", mention=True)
+    assert "봉투" in bot.pop_text()
+
+
+async def test_small_talk_in_a_listen_room_gets_no_answer(bot):
+    await bot.say("mom-1", "오늘 날씨 진짜 좋네요 ㅎㅎ")
+    await bot.say("mom-4", "그러게요 애들 데리고 놀이터 가야겠어요")
+    bot.assert_silent()
+
+
+async def test_a_redelivered_event_is_handled_once(bot):
+    from bot.messages import parse_text
+
+    event = parse_text(
+        platform="chat",
+        chat_id="room-parenting",
+        user_id="mom-1",
+        user_name="mom-1",
+        delivery_id="same-delivery",
+        at=bot.clock.now(),
+        text="음식물 쓰레기 봉투 어디서 사요?",
+        message_id="x1",
+    )
+    assert await bot.app.receive(event) is True
+    assert await bot.app.receive(event) is False
+    await bot.app.drain()
+    assert len(bot.sent) == 1
+
+
+async def test_help_lists_officer_commands_only_to_officers(bot):
+    await bot.say("mom-1", "/help", room=None)
+    resident_help = bot.pop_text()
+    assert "/resolve" not in resident_help
+    await bot.say("officer-kim", "/help", room=None)
+    assert "/resolve" in bot.pop_text()

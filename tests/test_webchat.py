@@ -1,0 +1,150 @@
+"""The web chat, through a real `sotong run` process: residents in one room see each other and
+the bot; an officer signs in; a crash between receipt and reply still delivers the reply once."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import aiohttp
+import pytest
+
+from tests.conftest import write_config
+from tests.running import RunningBot, free_port
+
+
+@pytest.fixture
+def running(tmp_path, database_url):
+    port = free_port()
+    config = write_config(tmp_path, database_url)
+    config.write_text(config.read_text().replace("port: 0", f"port: {port}"))
+    bot = RunningBot(config, port).start()
+    yield bot
+    bot.stop()
+
+
+class Visitor:
+    """A browser tab speaking the page's WebSocket protocol."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.history: list[dict] = []
+
+    async def join(self, room: str, name: str) -> None:
+        async with self.session.get(f"{self.base}/chat") as page:
+            assert page.status == 200
+        self.ws = await self.session.ws_connect(f"{self.base}/chat/ws")
+        await self.ws.send_json({"type": "join", "room": room, "name": name})
+        joined = await self.ws.receive_json(timeout=10)
+        assert joined["type"] == "joined", joined
+        self.history = joined["history"]
+
+    async def say(self, text: str) -> None:
+        await self.ws.send_json({"type": "say", "text": text})
+
+    async def next_message(self, timeout: float = 20) -> dict:
+        while True:
+            data = await self.ws.receive_json(timeout=timeout)
+            if data["type"] == "message":
+                return data
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+async def test_the_page_is_served_and_a_bad_frame_gets_an_error_not_a_crash(running):
+    visitor = Visitor(running.url)
+    try:
+        await visitor.join("web-parenting", "지은맘")
+        await visitor.ws.send_str("not json")
+        assert (await visitor.ws.receive_json(timeout=5))["type"] == "error"
+        await visitor.ws.send_json({"type": "join", "room": "no-such-room"})
+        assert (await visitor.ws.receive_json(timeout=5))["error"] == "unknown room"
+    finally:
+        await visitor.close()
+    async with (  # no cookie: no socket
+        aiohttp.ClientSession() as fresh,
+        fresh.get(f"{running.url}/chat/ws") as response,
+    ):
+        assert response.status == 403
+
+
+async def test_killing_the_bot_between_receipt_and_reply_still_answers_once(running):
+    resident = Visitor(running.url)
+    try:
+        await resident.join("web-parenting", "지은맘")
+        await resident.say("음식물 쓰레기 봉투 어디서 사요?")
+        echo = await resident.next_message()
+        assert echo["name"] == "지은맘"
+        running.kill()  # right after the message was stored, before the FAQ is even loaded
+    finally:
+        await resident.close()
+
+    running.start()
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        again = Visitor(running.url)
+        try:
+            await again.join("web-parenting", "지은맘")
+            answers = [m for m in again.history if m["bot"]]
+        finally:
+            await again.close()
+        if answers or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.5)
+    questions = [m for m in again.history if m["text"] == "음식물 쓰레기 봉투 어디서 사요?"]
+    assert len(questions) == 1
+    assert len(answers) == 1 and "봉투" in answers[0]["text"]
+    assert answers[0]["reply_to"] == questions[0]["id"]
+
+
+@pytest.mark.browser
+def test_two_residents_and_an_officer_in_a_real_browser(running, tmp_path, chromium):
+    context_a, context_b, officer = (chromium.new_context() for _ in range(3))
+    first, second, staff = context_a.new_page(), context_b.new_page(), officer.new_page()
+    for page, name in ((first, "지은맘"), (second, "서준맘")):
+        page.goto(f"{running.url}/chat")
+        page.select_option("#room", "web-parenting")
+        page.fill("#name", name)
+        page.click("#enter")
+        page.wait_for_selector("#text:enabled")
+
+    first.fill("#text", "음식물 쓰레기 봉투 어디서 사요?")
+    first.press("#text", "Enter")
+    for page in (first, second):
+        page.wait_for_selector(".msg:has-text('음식물 쓰레기 봉투 어디서 사요?')")
+        page.wait_for_selector(".msg.bot:has-text('전용 봉투')")
+
+    second.fill("#text", "놀이터 그네 줄이 끊어져서 아이들이 다칠 것 같아요")
+    second.press("#text", "Enter")
+    receipt_line = first.wait_for_selector(".msg.bot:has-text('접수번호')").inner_text()
+    receipt = re.search(r"\d{4}-\d{4}", receipt_line).group(0)
+
+    staff.goto(f"{running.url}/chat/login")
+    staff.fill("input[name=officer]", "kim")
+    staff.fill("input[name=secret]", "kim-secret")
+    staff.click("button[type=submit]")
+    staff.wait_for_selector("text=담당자: 김주무관")
+    staff.select_option("#room", "dm")
+    staff.click("#enter")
+    staff.wait_for_selector("#text:enabled")
+    staff.fill("#text", f"/resolve {receipt} 오늘 그네 줄을 새로 달았습니다.")
+    staff.press("#text", "Enter")
+    staff.wait_for_selector(".msg.bot:has-text('해결')")
+
+    for page in (first, second):
+        page.wait_for_selector(".msg.bot:has-text('오늘 그네 줄을 새로 달았습니다.')")
+    second.screenshot(path=str(tmp_path / "resident.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_a_wrong_officer_secret_is_refused(running, chromium):
+    page = chromium.new_page()
+    page.goto(f"{running.url}/chat/login")
+    page.fill("input[name=officer]", "kim")
+    page.fill("input[name=secret]", "guess")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=아이디 또는 비밀번호가 맞지 않습니다.")
+    assert page.locator("text=담당자: 김주무관").count() == 0
