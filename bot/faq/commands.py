@@ -1,0 +1,118 @@
+"""`sotong triage`, `sotong faq check` and `sotong faq ask`: the understanding from the shell.
+
+Registered at every start of the CLI, so nothing heavy is imported at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.faq.index import FaqIndex
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `triage` and `faq check|ask` to the `sotong` command line."""
+    triage = sub.add_parser("triage", help="classify messages read from stdin, one per line")
+    _faq_option(triage)
+    triage.add_argument("--jsonl", action="store_true", help="write JSON lines (the default)")
+    triage.set_defaults(func=_triage)
+
+    faq = sub.add_parser("faq", help="FAQ tools for officers")
+    actions = faq.add_subparsers(dest="faq_command", required=True)
+    check = actions.add_parser("check", help="list FAQ entries the matcher confuses")
+    _faq_option(check)
+    check.set_defaults(func=_check)
+    ask = actions.add_parser("ask", help="explain how the bot would understand a message")
+    ask.add_argument("text", help="the message, in quotes")
+    _faq_option(ask)
+    ask.add_argument("--mention", action="store_true", help="as if the bot were addressed")
+    ask.set_defaults(func=_ask)
+
+
+def _faq_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--faq", help="FAQ file, YAML or CSV (default: the config's faq)")
+    parser.add_argument("--config", default=None, help="config file for the default FAQ")
+
+
+def _index(args: argparse.Namespace) -> FaqIndex | None:
+    """The FAQ of --faq, or of the config; None (after one line on stderr) when unusable."""
+    from bot.faq import FaqError, FaqIndex
+
+    path = args.faq
+    if path is None:
+        from bot.cli import DEFAULT_CONFIG
+        from bot.config import ConfigError, load_settings
+
+        try:
+            path = load_settings(args.config or DEFAULT_CONFIG).faq
+        except ConfigError as exc:
+            print(f"config error: {exc} (or give --faq PATH)", file=sys.stderr)
+            return None
+    try:
+        return FaqIndex.load(path)
+    except FaqError as exc:
+        print(f"faq error: {exc}", file=sys.stderr)
+        return None
+
+
+def _triage(args: argparse.Namespace) -> int:
+    """The contract of DESIGN §3: one JSON object per input line, in order."""
+    from bot.faq import understand
+
+    index = _index(args)
+    if index is None:
+        return 2
+    # One message per "\n"-terminated line, whatever else a line holds (a lone "\r",
+    # bytes that are not UTF-8): the output must keep step with the input.
+    source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="\n")
+    out = sys.stdout.buffer
+    try:
+        for line in source:
+            text = line.removesuffix("\n").removesuffix("\r")
+            result = understand(index, text, listen=True)
+            decision = result.decision
+            answered = result.intent == "question" and decision.outcome == "answer"
+            record = {
+                "text": text,
+                "intent": result.intent,
+                "faq": decision.entry.id if answered and decision.entry else None,
+                "score": round(decision.score, 4),
+            }
+            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+    finally:
+        source.detach()  # leave stdin open for whoever called us
+        out.flush()
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.faq.report import confusions
+
+    index = _index(args)
+    if index is None:
+        return 2
+    found = confusions(index)
+    print(f"{len(index.entries)} entries; {len(found)} phrasing(s) the matcher confuses.")
+    for item in found:
+        print(item.describe())
+    if found:
+        print(
+            "\nTo fix: make the questions and variants of these entries more distinct, or "
+            "merge entries that answer the same thing."
+        )
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.faq.report import explain
+
+    index = _index(args)
+    if index is None:
+        return 2
+    print(explain(index, args.text, listen=not args.mention))
+    return 0

@@ -1,0 +1,270 @@
+"""The FAQ index: finds the entry a message asks about, with a score in [0, 1].
+
+Each entry is reduced to concepts (lemmas mapped through the civic lexicon) from its question
+and variants (the core) and from its answer and tags (weaker evidence). A message scores
+against an entry by how much of what it says the entry covers and how much of one of the
+entry's phrasings it covers, rare words weighing more than common ones. The bot answers only
+when the best entry scores high, is clearly ahead of the others, and leaves no weighty word of
+the message uncovered (what residents ask about beyond the FAQ is usually named by a word the
+FAQ never uses: 팩스, 입장료).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from bot.faq.concepts import Concepts, default_concepts
+from bot.faq.entries import FaqEntry, load_entries
+from bot.faq.fuzzy import Speller
+from bot.faq.text import NOUN_TAGS, analyse, clean
+
+# Thresholds chosen on half of the development data and checked on the other half and on a
+# second FAQ of another department (tests/faq/data): a wrong answer is worse than none.
+ANSWER_AT = 0.45
+OFFER_AT = 0.3
+MARGIN = 0.04  # the best entry must lead the runner-up by this much to be answered
+GAP = 0.45  # not answered when the entry misses a word carrying this share of the message
+EXTRA_WEIGHT = 0.5  # answer and tag words count half as much as question words
+EXTRA_DF = 0.3  # an answer mentioning a word makes it less rare, but less than a question
+UNKNOWN_NOUN = 1.2  # weight of a noun no entry uses, relative to the rarest FAQ word
+UNKNOWN_VERB = 0.4
+LIGHT = 0.3  # people, times, vague places
+PREAMBLE = 0.5  # words outside the sentence that asks
+ADJUNCT = 0.6  # a noun marked as place, time or recipient (민원실에서, 월요일에) is context
+BROAD = 0.6  # 장롱 asked, 가구 in the entry: related, but looser than a synonym
+COVERAGE = 0.65  # the score mixes message coverage and phrasing coverage
+OFFER_MAX = 3
+SHORTLIST = 40
+EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
+# Sentence ends: punctuation, new lines, or a 요/다 word followed later by the question asked.
+_SENTENCES = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[요다])[.,]?\s+(?=\S{2,}.*[?？]$)")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the bot would do with a question: answer, offer choices, or say it does not know."""
+
+    outcome: Literal["answer", "offer", "unknown"]
+    entry: FaqEntry | None
+    choices: tuple[FaqEntry, ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One entry's score for a message, with the parts that explain it."""
+
+    entry: FaqEntry
+    score: float
+    coverage: float  # share of the message's weight the entry covers
+    phrase: float  # best share of one of the entry's phrasings the message covers
+    gap: float  # share of the message's weight in its weightiest word the entry misses
+    strength: float  # weight the entry's question covers, in units of the rarest word
+    matched: tuple[str, ...]  # the message's words the entry's question covers
+    missed: tuple[str, ...]  # the message's weightiest words the entry does not cover
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    core: frozenset[str]
+    extra: frozenset[str]
+    phrases: tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    term: str
+    exact: frozenset[str]
+    broad: frozenset[str]
+    weight: float
+
+
+class FaqIndex:
+    """All entries of one FAQ, ready to match messages against."""
+
+    def __init__(self, entries: list[FaqEntry], concepts: Concepts | None = None) -> None:
+        self.entries = entries
+        self.concepts = concepts or default_concepts()
+        self._terms: set[str] = set()
+        self._keys = [self._entry_keys(entry) for entry in entries]
+        df: dict[str, float] = defaultdict(float)
+        # concept → [(entry number, credit when a message names it)]
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, keys in enumerate(self._keys):
+            for concept in keys.core:
+                df[concept] += 1.0
+                self._postings[concept].append((number, 1.0))
+            for concept in keys.extra:
+                df[concept] += EXTRA_DF
+                self._postings[concept].append((number, EXTRA_WEIGHT))
+        count = len(entries)
+        self._idf = {concept: math.log(1 + count / n) for concept, n in df.items()}
+        self._speller = Speller(self._vocabulary())
+        self._rarest = math.log(1 + count)  # a word only one question uses
+
+    @classmethod
+    def load(cls, path: str | Path) -> FaqIndex:
+        """Read and index a FAQ file; raises FaqError naming the entry and the reason."""
+        return cls(load_entries(path))
+
+    def _vocabulary(self) -> set[str]:
+        """Words a misspelling may be corrected to: those standing for a concept of this FAQ."""
+        words = set(self._terms)
+        words.update(
+            word for word, concepts in self.concepts.table.items() if concepts & self._idf.keys()
+        )
+        return words
+
+    def _text_concepts(self, text: str) -> frozenset[str]:
+        """Concepts of an entry's text; its words also become the spelling vocabulary."""
+        found: set[str] = set()
+        for term in self.concepts.in_text(analyse(text)):
+            self._terms.add(term)
+            found |= self.concepts.of(term) | self.concepts.broad(term)
+        return frozenset(found)
+
+    def _entry_keys(self, entry: FaqEntry) -> _Keys:
+        phrases = tuple(self._text_concepts(p) for p in (entry.question, *entry.variants))
+        core = frozenset().union(*phrases)
+        extra = frozenset().union(*(self._text_concepts(t) for t in (entry.answer, *entry.tags)))
+        return _Keys(core=core, extra=extra - core, phrases=phrases)
+
+    def _units(self, text: str) -> list[_Unit]:
+        """The message's content words with weights; words outside the asking sentence, context
+        words and light words weigh less, words no entry knows weigh by their kind."""
+        parts = [part for part in _SENTENCES.split(clean(text)) if part.strip()]
+        focus = _focus(parts)
+        units: dict[frozenset[str], _Unit] = {}
+        for number, part in enumerate(parts):
+            analysis = analyse(part)
+            nouns = {form.lower() for form, tag in analysis.morphs if tag in NOUN_TAGS}
+            adjuncts = _adjuncts(analysis.morphs)
+            terms = self.concepts.in_text(analysis)
+            for term in (*terms, *self._speller.corrections(analysis)):
+                exact = self.concepts.of(term)
+                known = [self._idf[c] for c in exact if c in self._idf]
+                if known:
+                    weight = max(known)
+                elif term in nouns and len(term) > 1:
+                    weight = UNKNOWN_NOUN * self._rarest
+                else:
+                    weight = UNKNOWN_VERB * self._rarest
+                if term in self.concepts.light:
+                    weight *= LIGHT
+                if any(term.endswith(noun) for noun in adjuncts):
+                    weight *= ADJUNCT
+                if number != focus:
+                    weight *= PREAMBLE
+                if exact not in units or units[exact].weight < weight:
+                    units[exact] = _Unit(term, exact, self.concepts.broad(term), weight)
+        return list(units.values())
+
+    def rank(self, text: str, limit: int = 5) -> list[Candidate]:
+        """Entries sharing concepts with the message, best first."""
+        units = self._units(text)
+        total = sum(unit.weight for unit in units)
+        if not total:
+            return []
+        present = frozenset().union(*(unit.exact | unit.broad for unit in units))
+        candidates = [
+            self._candidate(number, units, total, present) for number in self._shortlist(units)
+        ]
+        candidates.sort(key=lambda c: -c.score)
+        return candidates[:limit]
+
+    def _shortlist(self, units: list[_Unit]) -> list[int]:
+        """The entries worth scoring in full: those covering most of the message's weight
+        (bounded, so a FAQ of thousands of entries stays fast)."""
+        covered: dict[int, float] = defaultdict(float)
+        for unit in units:
+            best: dict[int, float] = {}
+            for concepts, factor in ((unit.exact, 1.0), (unit.broad, BROAD)):
+                for concept in concepts:
+                    for number, credit in self._postings.get(concept, ()):
+                        if best.get(number, 0.0) < credit * factor:
+                            best[number] = credit * factor
+            for number, credit in best.items():
+                covered[number] += credit * unit.weight
+        return sorted(covered, key=covered.__getitem__, reverse=True)[:SHORTLIST]
+
+    def _candidate(
+        self, number: int, units: list[_Unit], total: float, present: frozenset[str]
+    ) -> Candidate:
+        keys = self._keys[number]
+        covered = core = 0.0
+        matched: list[str] = []
+        missed: list[_Unit] = []
+        for unit in units:
+            if unit.exact & keys.core:
+                credit = 1.0
+            elif unit.broad & keys.core:
+                credit = BROAD
+            elif unit.exact & keys.extra:
+                credit = EXTRA_WEIGHT
+            elif unit.broad & keys.extra:
+                credit = EXTRA_WEIGHT * BROAD
+            else:
+                missed.append(unit)
+                continue
+            covered += credit * unit.weight
+            if credit >= BROAD:
+                core += credit * unit.weight
+                matched.append(unit.term)
+        coverage = covered / total
+        phrase = max(self._phrase_share(p, present) for p in keys.phrases)
+        strength = core / self._rarest
+        missed.sort(key=lambda unit: -unit.weight)
+        return Candidate(
+            entry=self.entries[number],
+            score=(COVERAGE * coverage + (1 - COVERAGE) * phrase) * min(1.0, strength / EVIDENCE),
+            coverage=coverage,
+            phrase=phrase,
+            gap=missed[0].weight / total if missed else 0.0,
+            strength=strength,
+            matched=tuple(matched),
+            missed=tuple(unit.term for unit in missed[:3]),
+        )
+
+    def _phrase_share(self, phrase: frozenset[str], present: frozenset[str]) -> float:
+        total = hit = 0.0
+        for concept in phrase:
+            weight = self._idf.get(concept, 0.0)
+            total += weight
+            if concept in present:
+                hit += weight
+        return hit / total if total else 0.0
+
+    def decide(self, text: str) -> Decision:
+        """Answer, offer the close entries, or admit not knowing."""
+        ranked = self.rank(text, limit=OFFER_MAX + 1)
+        if not ranked or ranked[0].score < OFFER_AT:
+            return Decision("unknown", None, (), ranked[0].score if ranked else 0.0)
+        best = ranked[0]
+        runner = ranked[1].score if len(ranked) > 1 else 0.0
+        if best.score >= ANSWER_AT and best.score - runner >= MARGIN and best.gap < GAP:
+            return Decision("answer", best.entry, (), best.score)
+        choices = tuple(c.entry for c in ranked[:OFFER_MAX] if c.score >= OFFER_AT)
+        return Decision("offer", None, choices, best.score)
+
+
+def _adjuncts(morphs: tuple[tuple[str, str], ...]) -> set[str]:
+    """Nouns followed by an adverbial case particle (에, 에서, 로, 한테)."""
+    return {
+        form.lower()
+        for (form, tag), (_, after) in itertools.pairwise(morphs)
+        if tag in NOUN_TAGS and after == "JKB"
+    }
+
+
+def _focus(parts: list[str]) -> int:
+    """The sentence that asks: the last one with a question mark, else the last one."""
+    for number in range(len(parts) - 1, -1, -1):
+        if "?" in parts[number]:
+            return number
+    return len(parts) - 1

@@ -1,0 +1,95 @@
+"""The Korean civic lexicon (lexicon.yaml): synonyms, dialect spellings and stop words.
+
+Kept as data so officers can teach the bot a word residents use without touching code; this
+module only turns the file into fast lookups.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+_WORD = re.compile(r"[가-힣]+")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Lookups built from lexicon.yaml, with words as officers wrote them."""
+
+    concepts: dict[str, frozenset[str]]  # word → concept ids of its synonym groups
+    broader: dict[str, frozenset[str]]  # word → broader concept ids (장롱 → 가구, 대형폐기물)
+    endings: dict[str, str]  # dialect or chat word ending → standard ending
+    words: dict[str, str]  # dialect or chat word → standard word
+    stopwords: frozenset[str]  # words that say nothing about a topic
+    light: frozenset[str]  # words that say little (people, times), counted lightly
+
+    def rewrite(self, text: str) -> str:
+        """Standard spellings for dialect and chat words and word endings."""
+        return _WORD.sub(self._rewrite_word, text)
+
+    @functools.cached_property
+    def _ending(self) -> re.Pattern[str]:
+        alternatives = "|".join(re.escape(ending) for ending in self.endings)
+        return re.compile(f"(?<=[가-힣])(?:{alternatives})$")
+
+    def _rewrite_word(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in self.words:
+            return self.words[word]
+        found = self._ending.search(word) if self.endings else None
+        if found is None:
+            return word
+        return word[: found.start()] + self.endings[found.group(0)]
+
+
+@functools.cache
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, read once per process."""
+    return load_lexicon(LEXICON_FILE)
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    concepts: dict[str, set[str]] = {}
+    for group in data.get("synonyms") or []:
+        head = _term(group[0])
+        for word in group:
+            concepts.setdefault(_term(word), set()).add(head)
+    # One way: a narrower word also stands for its broader concepts, transitively.
+    parents: dict[str, set[str]] = {}
+    for broad, words in (data.get("broader") or {}).items():
+        for word in words:
+            for concept in concepts.get(_term(word)) or {_term(word)}:
+                parents.setdefault(concept, set()).update(
+                    concepts.get(_term(broad)) or {_term(broad)}
+                )
+    broader: dict[str, frozenset[str]] = {}
+    for word in {*concepts, *parents}:
+        own = concepts.get(word) or {word}
+        found: set[str] = set()
+        frontier = [parent for concept in own for parent in parents.get(concept, ())]
+        while frontier:
+            concept = frontier.pop()
+            if concept not in found and concept not in own:
+                found.add(concept)
+                frontier.extend(parents.get(concept, ()))
+        if found:
+            broader[word] = frozenset(found)
+    endings = {str(k): str(v or "") for k, v in (data.get("dialect_endings") or {}).items()}
+    return Lexicon(
+        concepts={word: frozenset(found) for word, found in concepts.items()},
+        broader=broader,
+        endings=endings,
+        words={str(k): str(v or "") for k, v in (data.get("dialect_words") or {}).items()},
+        stopwords=frozenset(_term(word) for word in data.get("stopwords") or []),
+        light=frozenset(_term(word) for word in data.get("light") or []),
+    )
+
+
+def _term(word: object) -> str:
+    return str(word).replace(" ", "").lower()

@@ -1,0 +1,110 @@
+"""Plain-language reports for officers: which entries the matcher confuses, and why a
+message was understood the way it was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.faq.index import ANSWER_AT, GAP, MARGIN, OFFER_AT, Candidate, FaqIndex
+from bot.faq.text import analyse, clean
+from bot.faq.triage import triage
+from bot.faq.understand import Understanding, understand
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """One phrasing of an entry that the bot would not answer with that entry."""
+
+    phrasing: str
+    entry: str
+    own_score: float
+    other: str | None
+    other_score: float
+
+    def describe(self) -> str:
+        if self.other is None:
+            return (
+                f'- [{self.entry}] "{self.phrasing}" is too weak to be answered '
+                f"(score {self.own_score:.2f}): add words residents use to its variants"
+            )
+        verdict = "goes to" if self.other_score >= self.own_score else "is too close to"
+        return (
+            f'- [{self.entry}] "{self.phrasing}" {verdict} [{self.other}] '
+            f"({self.own_score:.2f} vs {self.other_score:.2f})"
+        )
+
+
+def confusions(index: FaqIndex) -> list[Confusion]:
+    """Every question and variant asked of the whole index: listed when the bot would not
+    answer it with its own entry (another entry wins, comes too close, or it scores too low)."""
+    found = []
+    for entry in index.entries:
+        for phrasing in (entry.question, *entry.variants):
+            decision = index.decide(phrasing)
+            if decision.outcome == "answer" and decision.entry == entry:
+                continue
+            ranked = index.rank(phrasing, limit=3)
+            own = next((c.score for c in ranked if c.entry.id == entry.id), 0.0)
+            rival = next((c for c in ranked if c.entry.id != entry.id), None)
+            close = rival is not None and rival.score >= own - MARGIN
+            found.append(
+                Confusion(
+                    phrasing,
+                    entry.id,
+                    own,
+                    rival.entry.id if close and rival else None,
+                    rival.score if close and rival else 0.0,
+                )
+            )
+    return found
+
+
+def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
+    """What the bot makes of a message, step by step."""
+    result = understand(index, text, listen=listen)
+    cleaned = clean(text)
+    analysis = analyse(cleaned)
+    ranked = index.rank(cleaned, limit=5)
+    signals = triage(analysis, ranked[0].score if ranked else 0.0).signals
+    room = "in a listen room (acts only when sure)" if listen else "when addressed (mention, 1:1)"
+    lines = [
+        f"message:  {cleaned}",
+        f"read as:  {' '.join(analysis.terms) or '(no content words)'}",
+        f"intent:   {result.intent} (confidence {result.confidence:.2f}, "
+        f"{'confident' if result.confident else 'not confident'})",
+        "cues:     " + ", ".join(f"{name} {value:.2f}" for name, value in signals.items()),
+        "entries:",
+    ]
+    for c in ranked:
+        lines.append(
+            f"  {c.score:.2f}  {c.entry.id:<28} covers {c.coverage:.0%} of the message, "
+            f"{c.phrase:.0%} of a phrasing; matched {', '.join(c.matched) or '-'}; "
+            f"missing {', '.join(c.missed) or '-'}"
+        )
+    if not ranked:
+        lines.append("  (no entry shares a word with the message)")
+    lines.append(f"as seen {room}:")
+    lines.append(f"  outcome: {result.decision.outcome} — {_why(result, ranked)}")
+    return "\n".join(lines)
+
+
+def _why(result: Understanding, ranked: list[Candidate]) -> str:
+    decision = result.decision
+    if result.intent != "question":
+        return f"not a question ({result.intent}), so no FAQ answer"
+    if decision.outcome == "answer" and decision.entry is not None:
+        return (
+            f"answers with [{decision.entry.id}]: score ≥ {ANSWER_AT}, ahead of the next entry "
+            f"by ≥ {MARGIN}, and no weighty word of the message left uncovered"
+        )
+    if decision.outcome == "offer":
+        ids = ", ".join(entry.id for entry in decision.choices)
+        return f"offers {ids} as choices: related, but none is clearly the answer"
+    if not ranked or ranked[0].score < OFFER_AT:
+        return f"no entry scores {OFFER_AT} or more: passed to officers as a question"
+    if ranked[0].gap >= GAP:
+        return (
+            f"the best entry does not cover '{ranked[0].missed[0]}', which carries much of "
+            "the message: passed to officers rather than risk a wrong answer"
+        )
+    return "no entry is clearly the answer (and a listen room offers no choices)"

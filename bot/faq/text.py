@@ -1,0 +1,145 @@
+"""Korean text analysis shared by the FAQ index and the triage.
+
+Residents write without spaces, with typos, particles and dialect endings. Dialect and chat
+spellings are rewritten first (lexicon.yaml); run-on text gets its spaces back; everything is
+then reduced to *terms* (lemmas of content morphemes) and *compounds* (adjacent parts joined,
+so that 쓰레기 봉투 and 쓰레기봉투 meet). The analyser (kiwipiepy) loads on first use, once
+per process, and results are cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.faq.lexicon import default_lexicon
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+MAX_CHARS = 600  # a resident's point is in the first lines; longer text only costs time
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_REPEAT = re.compile(r"(.)\1{3,}")
+_URL = re.compile(r"https?://\S+")
+_NON_WORD = re.compile(r"[^0-9a-z가-힣]+")
+_RUN_ON = re.compile(r"[가-힣]{7,}")
+_WORD_SPAN = re.compile(r"\S+")
+
+NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
+VERB_TAGS = frozenset({"VV", "VA", "VV-R", "VA-R", "VV-I", "VA-I"})
+JOIN_TAGS = NOUN_TAGS | VERB_TAGS | {"XPN", "XSN", "VX", "VX-R", "VX-I"}
+
+_kiwi: Kiwi | None = None
+_kiwi_lock = threading.Lock()
+
+
+def kiwi() -> Kiwi:
+    """The process-wide analyser, created on first use (about a second)."""
+    global _kiwi
+    if _kiwi is None:
+        with _kiwi_lock:
+            if _kiwi is None:
+                from kiwipiepy import Kiwi
+
+                analyser = Kiwi(num_workers=0, load_default_dict=False, load_multi_dict=False)
+                analyser.tokenize("준비")  # finishes the lazy initialisation now
+                _kiwi = analyser
+    return _kiwi
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One text, analysed: what the matcher and the triage look at."""
+
+    text: str  # cleaned and rewritten to standard spellings
+    morphs: tuple[tuple[str, str], ...]  # (form, POS tag) as the analyser split them
+    terms: tuple[str, ...]  # content lemmas in order (verbs end in 다)
+    compounds: tuple[str, ...]  # adjacent content morphemes joined (쓰레기+봉투 → 쓰레기봉투)
+    words: tuple[tuple[str, bool], ...]  # the words as spaced, and whether each is a verb form
+
+
+def clean(text: object) -> str:
+    """Printable, NFKC-normalised, bounded text; never raises."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
+    text = _URL.sub(" ", _CONTROL.sub(" ", text))
+    return _REPEAT.sub(r"\1\1\1", text)[:MAX_CHARS].strip()
+
+
+@functools.lru_cache(maxsize=8192)
+def analyse(text: str) -> Analysis:
+    """Analyse a text (cached: the same words come back in chats and in the FAQ)."""
+    cleaned = default_lexicon().rewrite(clean(text))
+    morphs, words = _morphs(cleaned) if cleaned else ((), ())
+    terms: list[str] = []
+    compounds: list[str] = []
+    run: list[tuple[str, str]] = []
+    for number, (form, tag) in enumerate((*morphs, ("", ""))):
+        if tag in JOIN_TAGS:
+            run.append((form.lower(), tag))
+        elif not (tag == "EC" and run and _continues(morphs, number)):
+            compounds.extend(_joined(run))
+            run = []
+        if tag in NOUN_TAGS:
+            terms.append(form.lower())
+        elif tag in VERB_TAGS:
+            terms.append(form + "다")
+    return Analysis(
+        text=cleaned,
+        morphs=morphs,
+        terms=tuple(terms),
+        compounds=tuple(compounds),
+        words=words,
+    )
+
+
+def _morphs(
+    text: str,
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, bool], ...]]:
+    """Morphemes, and the words they came from (is a word a verb or adjective form?)."""
+    try:
+        if _RUN_ON.search(text):  # 명절당일에도쓰레기수거하나요: put the spaces back first
+            text = kiwi().space(text)
+        tokens = kiwi().tokenize(text)
+    except Exception:  # the analyser must never take the bot down; fall back to words
+        parts = [word for word in _NON_WORD.split(text.lower()) if word]
+        return tuple((word, "NNG") for word in parts), tuple((word, False) for word in parts)
+    spans = [(m.start(), m.end(), m.group()) for m in _WORD_SPAN.finditer(text)]
+    inflected = [False] * len(spans)
+    number = 0
+    for token in tokens:
+        while number + 1 < len(spans) and token.start >= spans[number][1]:
+            number += 1
+        if spans and token.tag.startswith(("VV", "VA", "VX")):
+            inflected[number] = True
+    morphs = tuple((token.form, token.tag) for token in tokens)
+    return morphs, tuple((word, flag) for (_, _, word), flag in zip(spans, inflected, strict=True))
+
+
+def _continues(morphs: tuple[tuple[str, str], ...], number: int) -> bool:
+    """A connective ending inside a verb chain (내 어 놓 → 내놓다) does not break the run."""
+    following = morphs[number + 1][1] if number + 1 < len(morphs) else ""
+    return following in VERB_TAGS or following.startswith("VX")
+
+
+def _joined(run: list[tuple[str, str]]) -> list[str]:
+    """Every contiguous join of two or three parts of a run (verbs keep their 다)."""
+    return [
+        _join_key(run[start:end])
+        for start in range(len(run))
+        for end in range(start + 2, min(start + 3, len(run)) + 1)
+    ]
+
+
+def _join_key(parts: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
+    """One spelling for morphemes written together: forms joined, 다 after a verb."""
+    last = parts[-1][1]
+    return "".join(form for form, _ in parts) + (
+        "다" if last in VERB_TAGS or last.startswith("VX") else ""
+    )

@@ -1,0 +1,235 @@
+"""Message triage: question, inconvenience, suggestion or chatter, with a confidence.
+
+A small hand-written feature model over general Korean cues (cues.yaml): whether a message
+names county things and places, reports a problem, proposes something or asks, and how well
+the FAQ knows its topic. Kept readable, so a misfiled message can be traced to its cues.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from bot.faq.text import Analysis
+
+Intent = Literal["question", "inconvenience", "suggestion", "chatter"]
+Morphs = tuple[tuple[str, str], ...]
+CUES_FILE = Path(__file__).with_name("cues.yaml")
+_SPACE = re.compile(r"\s+")
+_VERB_TAGS = ("VV", "VA", "VX", "XSV")
+_PAST = ("었", "았", "였", "ᆻ")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One kind of cue: lemmas, and patterns over the spacing-free text."""
+
+    terms: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def from_data(cls, section: dict[str, Any], terms: str = "terms", patterns: str = "patterns"):
+        return cls(
+            terms=frozenset(str(term) for term in section.get(terms) or ()),
+            patterns=tuple(re.compile(p) for p in section.get(patterns) or ()),
+        )
+
+    def count(self, words: frozenset[str], squeezed: str) -> int:
+        return len(words & self.terms) + sum(1 for p in self.patterns if p.search(squeezed))
+
+
+@dataclass(frozen=True)
+class Cues:
+    """All cue kinds of cues.yaml."""
+
+    civic: Cue
+    place: re.Pattern[str]
+    place_words: frozenset[str]
+    problem: Cue
+    lasting: Cue
+    fix_verbs: frozenset[str]
+    suggestion: Cue
+    new_verbs: frozenset[str]
+    question: Cue
+    endings: frozenset[str]
+    yes_no: frozenset[str]
+    how: Cue
+    chatter: Cue
+    self_asking: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The intent of a message, how sure the triage is, and the cue counts behind it."""
+
+    intent: Intent
+    confidence: float
+    signals: dict[str, float]
+
+
+@functools.cache
+def default_cues() -> Cues:
+    """The packaged cues, read once per process."""
+    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    civic, problem, suggestion = data["civic"], data["problem"], data["suggestion"]
+    question, chatter = data["question"], data["chatter"]
+    suffixes = "|".join(map(re.escape, civic["place_suffixes"]))
+    return Cues(
+        civic=Cue.from_data(civic),
+        place=re.compile(f"^[가-힣]{{2,}}({suffixes})$"),
+        place_words=frozenset(civic["place_words"]),
+        problem=Cue.from_data(problem),
+        lasting=Cue.from_data(problem, terms="", patterns="lasting"),
+        fix_verbs=frozenset(problem["fix_verbs"]),
+        suggestion=Cue.from_data(suggestion),
+        new_verbs=frozenset(suggestion["new_verbs"]),
+        question=Cue.from_data(question),
+        endings=frozenset(question["endings"]),
+        yes_no=frozenset(question["yes_no"]),
+        how=Cue.from_data(question, terms="", patterns="how"),
+        chatter=Cue.from_data(chatter),
+        self_asking=frozenset(chatter["self_asking"]),
+    )
+
+
+def triage(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> Triage:
+    """Classify one analysed message; `faq_score` is how well the FAQ matches it (0–1)."""
+    signals = _signals(analysis, faq_score, cues or default_cues())
+    intent, confidence = _decide(signals, has_content=bool(analysis.terms))
+    return Triage(intent, confidence, signals)
+
+
+def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, float]:
+    morphs = analysis.morphs
+    squeezed = _SPACE.sub("", analysis.text)
+    words = frozenset(
+        (
+            *analysis.terms,
+            *analysis.compounds,
+            *(form + "다" for form, tag in morphs if tag.startswith("VX")),
+            *(form for form, tag in morphs if tag in ("MAG", "NP", "MM", "IC")),
+        )
+    )
+    endings = [form for form, tag in morphs if tag == "EF"]
+    final = endings[-1] if endings else ""
+    requested = _requested(morphs)
+    asking = len(words & cues.question.terms)  # 어디, 언제, 얼마: asking, even without a "?"
+    asked = bool(asking) or squeezed.rstrip(".!~").endswith("?") or final in cues.endings
+    polite = squeezed.rstrip("?.!~ ").endswith(("요", "니까", "니다", "세요"))
+    wondering = final in cues.self_asking and not polite
+    return {
+        "topic": float(cues.civic.count(words, squeezed)),
+        "place": float(min(2, _places(morphs, cues))),
+        "problem": float(cues.problem.count(words, squeezed) + _negated(morphs)),
+        "fix": float(0 if final in cues.yes_no else len(requested & cues.fix_verbs)),
+        "lasting": float(cues.lasting.count(words, squeezed) > 0),
+        "suggestion": float(
+            cues.suggestion.count(words, squeezed)
+            + (0 if asked else len(requested & cues.new_verbs))
+        ),
+        "asked": float(asked or cues.question.count(frozenset(), squeezed) > 0),
+        "asking": float(asking),
+        "how": float(cues.how.count(frozenset(), squeezed) + _conditional(morphs)),
+        "polite": float(polite),
+        "past": float(any(tag == "EP" and form in _PAST for form, tag in morphs)),
+        "chatter": float(cues.chatter.count(words, squeezed)),
+        "wondering": float(wondering),
+        "faq": faq_score,
+    }
+
+
+def _places(morphs: Morphs, cues: Cues) -> int:
+    """Named places: 군동면, 마량항, 새터 마을."""
+    return sum(
+        1
+        for (form, tag), (following, _) in itertools.pairwise((*morphs, ("", "")))
+        if tag in ("NNP", "NNG") and (cues.place.match(form) or following in cues.place_words)
+    )
+
+
+def _requested(morphs: Morphs) -> frozenset[str]:
+    """Verbs the writer asks someone to do: 만들어 주세요 → 만들다, 설치해 주면 → 설치하다."""
+    found = set()
+    for number, (form, tag) in enumerate(morphs):
+        if form != "주" or not tag.startswith(("VX", "VV")) or number < 2:
+            continue
+        if morphs[number - 1][1] != "EC":
+            continue
+        verb, verb_tag = morphs[number - 2]
+        if verb_tag == "XSV" and number >= 3:
+            found.add(morphs[number - 3][0] + "하다")
+        elif verb_tag.startswith(_VERB_TAGS):
+            found.add(verb + "다")
+    return frozenset(found)
+
+
+def _conditional(morphs: Morphs) -> int:
+    """버리면 안 가져가요?: a hypothetical, so asking about the rule, not reporting."""
+    return int(any(tag == "EC" and form in ("면", "으면") for form, tag in morphs))
+
+
+def _negated(morphs: Morphs) -> int:
+    """안 와요, 못 나가요: something that should happen does not."""
+    return sum(
+        1
+        for (form, tag), (_, after) in itertools.pairwise(morphs)
+        if tag == "MAG" and form in ("안", "못") and after.startswith(_VERB_TAGS)
+    )
+
+
+def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
+    """Cue counts → intent. Proposals and problems are recognised before questions, because
+    residents often phrase both as questions (가로등 언제 고쳐줘요?)."""
+    if not has_content:
+        return "chatter", 0.9
+    faq, named = s["faq"], s["topic"] + s["place"]
+    evidence = named + 3 * faq  # county things named, and how well the FAQ knows the topic
+    problem, suggestion, asked, asking = (
+        s["problem"] + s["fix"],
+        s["suggestion"],
+        s["asked"],
+        s["asking"],
+    )
+    county = (
+        named >= 1
+        or faq >= 0.45
+        or (asked and s["polite"] and faq >= 0.3)
+        or (asked and asking and faq >= 0.35)
+    )
+    if (s["wondering"] and named < 2) or (s["chatter"] >= 2 and evidence < 3):
+        return "chatter", _sure(s["chatter"] + 2 - evidence)
+    if s["chatter"] and named < 1 and faq < 0.45:
+        return "chatter", _sure(s["chatter"] + 2 - evidence)
+    if suggestion and suggestion >= problem and county:
+        return "suggestion", _sure(suggestion + evidence / 2 - problem)
+    if problem and named >= 1:  # a problem report names a county thing or a place
+        if _reported(s, problem):
+            return "inconvenience", _sure(problem + evidence / 2)
+        return "question", _sure(1 + asking + s["how"] + evidence / 2 - problem)
+    if asked and (county or (asking and s["polite"])):
+        return "question", _sure(1 + asking + evidence / 2)
+    if county and s["polite"] and not s["past"] and faq >= 0.45:  # 신청 가능해요? without "?"
+        return "question", _sure(evidence / 2)
+    return "chatter", _sure(2 - evidence)
+
+
+def _reported(s: dict[str, float], problem: float) -> bool:
+    """A problem phrased as a question is still a report when it asks for a fix, is located
+    or lasting, or is plainly stated; asking how or where to report it is a question."""
+    if s["fix"] or not s["asked"]:
+        return True
+    located = s["place"] or s["lasting"]
+    if located and problem >= 2:
+        return True
+    return not (s["asking"] or s["how"]) and (located or problem >= 2)
+
+
+def _sure(margin: float) -> float:
+    """Cue margin → confidence in [0.5, 0.95]."""
+    return max(0.5, min(0.95, 0.5 + 0.1 * margin))

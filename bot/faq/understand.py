@@ -1,0 +1,51 @@
+"""One call that tells the handler what a message is and what the bot would do with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.faq.index import Decision, FaqIndex
+from bot.faq.text import analyse, clean
+from bot.faq.triage import Intent, triage
+
+CONFIDENT = 0.7  # below this, a listen room stays quiet
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The intent of a message and the FAQ decision for it."""
+
+    intent: Intent
+    confidence: float
+    confident: bool
+    decision: Decision
+
+
+_NOTHING = Decision("unknown", None, (), 0.0)
+
+
+def understand(index: FaqIndex, text: str, *, listen: bool) -> Understanding:
+    """Classify the message and match it against the FAQ; never raises.
+
+    In a listen room (`listen=True`) only a confident answer is given: offers are dropped,
+    and a question the FAQ cannot answer is passed on only when the triage is sure. When the
+    bot is addressed, a message that asks something is taken as a question even if its topic
+    is not the county's (the resident wants an answer, or to be told there is none).
+    """
+    try:
+        cleaned = clean(text)
+        decision = index.decide(cleaned) if cleaned else _NOTHING
+        found = triage(analyse(cleaned), decision.score)
+    except Exception:  # understanding must never take the bot down
+        return Understanding("chatter", 0.0, False, _NOTHING)
+    intent, confidence = found.intent, found.confidence
+    if not listen and intent == "chatter" and _asks_the_bot(found.signals, decision):
+        intent = "question"  # addressed: a real question is not small talk, whatever its topic
+    if listen and (intent != "question" or decision.outcome == "offer"):
+        decision = Decision("unknown", None, (), decision.score)
+    return Understanding(intent, confidence, confidence >= CONFIDENT, decision)
+
+
+def _asks_the_bot(signals: dict[str, float], decision: Decision) -> bool:
+    """When addressed, asking where/when/how much, or matching the FAQ, is a question."""
+    return bool(signals["asked"]) and (bool(signals["asking"]) or decision.outcome != "unknown")

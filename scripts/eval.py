@@ -1,0 +1,159 @@
+"""Measure the understanding on labelled messages through the contract CLI (DESIGN §3).
+
+`make eval` runs `python -m bot triage --faq … --jsonl` on the development cases and chatter and
+prints the figures issue 3 sets targets for. `--half a|b` keeps a deterministic half of the
+messages, so one half can be used for tuning and the other checked as held out. By default it
+then measures the FAQs and messages written for tests/faq/data (how blind each still is:
+tests/faq/data/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+INTENTS = ("question", "inconvenience", "suggestion", "chatter")
+ROOT = Path(__file__).resolve().parent.parent
+OWN = ROOT / "tests" / "faq" / "data"
+# Messages and FAQs written for the tests, never used for tuning: a check of generalisation.
+HELD_OUT = [
+    ("health FAQ (보건소)", OWN / "faq-health.yaml", [OWN / "cases-health.jsonl"]),
+    ("farm FAQ (농업기술센터)", OWN / "faq-farm.yaml", [OWN / "cases-farm.jsonl"]),
+    (
+        "county FAQ, other messages",
+        None,
+        [OWN / "cases-county-extra.jsonl", OWN / "cases-triage-extra.jsonl"],
+    ),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--faq", type=Path, help="FAQ file (default: DATA/faq-county.yaml)")
+    parser.add_argument(
+        "--cases",
+        type=Path,
+        nargs="+",
+        help="labelled JSONL files (default: DATA/cases-dev.jsonl DATA/chatter-dev.jsonl)",
+    )
+    parser.add_argument("--half", choices=("a", "b"), help="keep one deterministic half")
+    parser.add_argument("--errors", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="skip the held-out FAQs and messages of tests/faq/data (measured by default)",
+    )
+    args = parser.parse_args()
+    faq = args.faq or args.data / "faq-county.yaml"
+    files = args.cases or [args.data / "cases-dev.jsonl", args.data / "chatter-dev.jsonl"]
+    cases = [
+        json.loads(line) for path in files for line in path.open(encoding="utf-8") if line.strip()
+    ]
+    if args.half:
+        cases = [case for case in cases if _half(case["text"]) == args.half]
+    results = _triage(faq, [case["text"] for case in cases])
+    report(cases, results, show_errors=args.errors)
+    if not (args.dev_only or args.faq or args.cases or args.half):
+        for title, own_faq, own_files in HELD_OUT:
+            print(f"\n== held out: {title}")
+            own = [json.loads(line) for path in own_files for line in path.open(encoding="utf-8")]
+            report(own, _triage(own_faq or faq, [case["text"] for case in own]), show_errors=False)
+    return 0
+
+
+def _half(text: str) -> str:
+    return "a" if hashlib.sha1(text.encode()).digest()[0] % 2 == 0 else "b"
+
+
+def _triage(faq: Path, texts: list[str]) -> list[dict]:
+    """Run the contract CLI once over all texts (newlines inside a message become spaces)."""
+    feed = "".join(text.replace("\n", " ").replace("\r", " ") + "\n" for text in texts)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "triage", "--faq", str(faq), "--jsonl"],
+        input=feed,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    if len(results) != len(texts):
+        raise SystemExit(f"triage returned {len(results)} lines for {len(texts)} messages")
+    return results
+
+
+def report(cases: list[dict], results: list[dict], *, show_errors: bool) -> None:
+    answerable = [(c, r) for c, r in zip(cases, results, strict=True) if c.get("faq")]
+    unanswerable = [
+        (c, r)
+        for c, r in zip(cases, results, strict=True)
+        if c["intent"] == "question" and not c.get("faq")
+    ]
+    chatter = [(c, r) for c, r in zip(cases, results, strict=True) if c["intent"] == "chatter"]
+    wrong = [
+        (c, r) for c, r in zip(cases, results, strict=True) if r["faq"] and r["faq"] != c.get("faq")
+    ]
+    top1 = sum(r["faq"] == c["faq"] for c, r in answerable)
+    false_answers = sum(bool(r["faq"]) for _, r in unanswerable)
+    escalated = sum(r["intent"] != "chatter" or bool(r["faq"]) for _, r in chatter)
+    print(
+        f"messages: {len(cases)} (answerable {len(answerable)}, unanswerable questions "
+        f"{len(unanswerable)}, chatter {len(chatter)})"
+    )
+    print(f"FAQ top-1 on answerable questions: {_share(top1, len(answerable))}   (target >= 0.95)")
+    print(f"wrong answers over all messages:   {_share(len(wrong), len(cases))}   (target <= 0.02)")
+    print(
+        f"false answers, unanswerable:       {_share(false_answers, len(unanswerable))}"
+        "   (target <= 0.15)"
+    )
+    scores = _f1(cases, results)
+    for intent in INTENTS:
+        p, r, f = scores[intent]
+        print(f"  {intent:<14} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
+    macro = sum(scores[i][2] for i in INTENTS) / len(INTENTS)
+    print(f"intent macro-F1:                   {macro:.3f}   (target >= 0.92)")
+    print(
+        f"chatter escalated:                 {_share(escalated, len(chatter))}   (target <= 0.02)"
+    )
+    if show_errors:
+        _errors(cases, results)
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count / total if total else 0.0:.3f} ({count}/{total})"
+
+
+def _f1(cases: list[dict], results: list[dict]) -> dict[str, tuple[float, float, float]]:
+    pairs = Counter((c["intent"], r["intent"]) for c, r in zip(cases, results, strict=True))
+    scores = {}
+    for intent in INTENTS:
+        tp = pairs[(intent, intent)]
+        predicted = sum(n for (_, p), n in pairs.items() if p == intent)
+        actual = sum(n for (a, _), n in pairs.items() if a == intent)
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[intent] = (precision, recall, f1)
+    return scores
+
+
+def _errors(cases: list[dict], results: list[dict]) -> None:
+    print("\nmisses (expected -> got):")
+    for case, result in zip(cases, results, strict=True):
+        intent_ok = case["intent"] == result["intent"]
+        faq_ok = (case.get("faq") or None) == result["faq"]
+        if not (intent_ok and faq_ok):
+            print(
+                f"  {case['intent']}/{case.get('faq')} -> {result['intent']}/{result['faq']}"
+                f" ({result['score']:.2f}): {case['text']}"
+            )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

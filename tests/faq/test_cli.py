@@ -1,0 +1,96 @@
+"""The command line: the triage contract (DESIGN §3), `faq check` and `faq ask`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bot.cli import main
+from tests.faq.conftest import COUNTY_FAQ, ROOT
+
+
+def test_triage_contract_one_json_object_per_line_in_order():
+    lines = [
+        "음식물 쓰레기 봉투 어디서 사요?",
+        "○○마을 입구 가로등이 사흘째 꺼져 있어요",
+        "",
+        "감사합니다!!",
+        "👍👍👍",
+        "정화조 청소는 어디에 신청해요?",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "triage", "--faq", str(COUNTY_FAQ), "--jsonl"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["text"] for r in records] == lines
+    for record in records:
+        assert list(record) == ["text", "intent", "faq", "score"]
+        assert isinstance(record["score"], float)
+    assert records[0]["intent"] == "question" and records[0]["faq"] == "food-waste"
+    assert records[1]["intent"] == "inconvenience" and records[1]["faq"] is None
+    assert [r["intent"] for r in records[2:5]] == ["chatter"] * 3
+    assert all(r["faq"] is None for r in records[1:])
+
+
+def test_triage_keeps_step_with_binary_ish_input():
+    feed = "첫째 줄\n".encode() + b"\xff\xfe\x00bad\r\n" + "셋째\r줄\n".encode() + b"\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "triage", "--faq", str(COUNTY_FAQ), "--jsonl"],
+        input=feed,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert [r["text"] for r in records] == ["첫째 줄", "\ufffd\ufffd\x00bad", "셋째\r줄", ""]
+
+
+def test_triage_refuses_a_malformed_faq(write_faq, capsys):
+    path = write_faq("- id: x\n  question: q\n")
+    assert main(["triage", "--faq", str(path)]) == 2
+    assert "missing field 'answer'" in capsys.readouterr().err
+
+
+def test_faq_check_lists_entries_the_matcher_confuses(write_faq, capsys):
+    path = write_faq(
+        "- id: pool-fee\n  question: 수영장 요금은 얼마인가요?\n  variants: [수영장 이용 안내]\n"
+        "  answer: a\n"
+        "- id: pool-hours\n  question: 수영장 운영 시간은 언제예요?\n"
+        "  variants: [수영장 이용 안내]\n  answer: b\n"
+        "- id: passport\n  question: 여권은 어디서 발급하나요?\n  answer: c\n"
+    )
+    assert main(["faq", "check", "--faq", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 entries" in out
+    assert '[pool-fee] "수영장 이용 안내"' in out and "[pool-hours]" in out
+    assert "passport" not in out
+
+
+def test_faq_check_of_the_sample_faq_is_clean(capsys):
+    assert main(["faq", "check", "--faq", str(COUNTY_FAQ)]) == 0
+    assert "0 phrasing(s)" in capsys.readouterr().out
+
+
+def test_faq_ask_explains_the_decision(capsys):
+    assert (
+        main(["faq", "ask", "군청 민원실에서 팩스 보내 주는 것도 돼?", "--faq", str(COUNTY_FAQ)])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "intent:   question" in out
+    assert "office-hours" in out and "missing 팩스" in out
+    assert "outcome: unknown" in out and "팩스" in out.split("outcome:")[1]
+
+
+def test_faq_ask_when_addressed_shows_the_answer(capsys):
+    assert main(["faq", "ask", "도서관 몇 시에 열어요", "--faq", str(COUNTY_FAQ), "--mention"]) == 0
+    out = capsys.readouterr().out
+    assert "outcome: answer" in out and "library-hours" in out

@@ -1,0 +1,84 @@
+"""FAQ files: a malformed file is refused naming the entry and the reason; CSV imports."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq import FaqError, FaqIndex, load_entries
+
+GOOD = """
+- id: office-hours
+  question: 민원실 운영 시간이 어떻게 되나요?
+  variants: [민원실 몇 시까지 해요]
+  answer: 평일 9시부터 6시까지입니다.
+  tags: [민원]
+"""
+
+
+def test_a_good_file_loads(write_faq):
+    [entry] = load_entries(write_faq(GOOD))
+    assert entry.id == "office-hours"
+    assert entry.variants == ("민원실 몇 시까지 해요",)
+    assert entry.tags == ("민원",)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "reason"),
+    [
+        (
+            GOOD + "- id: second\n  question: 질문\n",
+            "entry 2 (id 'second')",
+            "missing field 'answer'",
+        ),
+        ("- id: Bad_Id\n  question: q\n  answer: a\n", "entry 1 (id 'Bad_Id')", "bad id format"),
+        (GOOD + GOOD, "entry 2 (id 'office-hours')", "duplicate id"),
+        (
+            "- id: x\n  question: q\n  answer: a\n  variants: 하나\n",
+            "entry 1 (id 'x')",
+            "wrong type for 'variants'",
+        ),
+        (
+            "- id: x\n  question: [q]\n  answer: a\n",
+            "entry 1 (id 'x')",
+            "wrong type for 'question'",
+        ),
+        ("- just a string\n", "entry 1", "expected a mapping"),
+        ("- id: x\n  question: 'unclosed\n", "line", "YAML syntax error"),
+        ("id: x\nquestion: q\n", "", "must be a YAML list"),
+        ("", "", "no entries"),
+    ],
+)
+def test_a_malformed_file_is_refused_with_the_entry_and_the_reason(write_faq, text, where, reason):
+    path = write_faq(text)
+    with pytest.raises(FaqError) as raised:
+        FaqIndex.load(path)
+    message = str(raised.value)
+    assert str(path) in message and where in message and reason in message
+    assert raised.value.file == str(path) and reason in raised.value.reason
+    if where.startswith("entry"):
+        assert raised.value.entry == where
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(FaqError, match="cannot read"):
+        load_entries(tmp_path / "nowhere.yaml")
+
+
+def test_csv_import_from_a_spreadsheet_export(write_faq):
+    csv_text = (
+        "\ufeffid,question,variants,answer,tags\n"
+        'office-hours,민원실 운영 시간이 어떻게 되나요?,"민원실 몇 시까지 해요|군청 업무 시간",'
+        '"평일 9시부터 6시까지입니다.","민원, 행정"\n'
+        "passport,여권은 어디서 발급하나요?,,민원실 여권 창구입니다.,\n"
+    )
+    index = FaqIndex.load(write_faq(csv_text, name="faq.csv"))
+    first, second = index.entries
+    assert first.variants == ("민원실 몇 시까지 해요", "군청 업무 시간")
+    assert first.tags == ("민원", "행정")
+    assert second.variants == () and second.tags == ()
+    assert index.decide("여권 어디서 만들어요?").entry == second
+
+
+def test_csv_without_required_columns_is_refused(write_faq):
+    with pytest.raises(FaqError, match="lacks column"):
+        load_entries(write_faq("id,question\nx,q\n", name="faq.csv"))

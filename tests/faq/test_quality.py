@@ -1,0 +1,50 @@
+"""Quality on messages and FAQs the matcher was not tuned on (written for these tests): a
+guard against changes that help the development data and hurt everything else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.faq import FaqIndex, understand
+from tests.faq.conftest import COUNTY_FAQ, HEALTH_FAQ
+
+DATA = Path(__file__).with_name("data")
+
+
+def figures(faq: Path, cases: Path) -> dict[str, float]:
+    index = FaqIndex.load(faq)
+    rows = [json.loads(line) for line in cases.read_text(encoding="utf-8").splitlines() if line]
+    answerable = right = wrong = intents = 0
+    for row in rows:
+        result = understand(index, row["text"], listen=True)
+        decision = result.decision
+        answered = decision.entry.id if result.intent == "question" and decision.entry else None
+        answerable += bool(row["faq"])
+        right += bool(row["faq"]) and answered == row["faq"]
+        wrong += answered is not None and answered != row["faq"]
+        intents += result.intent == row["intent"]
+    return {
+        "top1": right / answerable if answerable else 1.0,
+        "wrong": wrong / len(rows),
+        "intent": intents / len(rows),
+    }
+
+
+@pytest.mark.parametrize(
+    ("faq", "cases"),
+    [
+        (HEALTH_FAQ, DATA / "cases-health.jsonl"),
+        (DATA / "faq-farm.yaml", DATA / "cases-farm.jsonl"),
+        (COUNTY_FAQ, DATA / "cases-county-extra.jsonl"),
+        (COUNTY_FAQ, DATA / "cases-triage-extra.jsonl"),
+    ],
+    ids=["health", "farm", "county-extra", "triage-extra"],
+)
+def test_unseen_messages_and_faqs(faq, cases):
+    found = figures(faq, cases)
+    assert found["top1"] >= 0.85
+    assert found["wrong"] <= 0.05
+    assert found["intent"] >= 0.9

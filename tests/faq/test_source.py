@@ -1,0 +1,56 @@
+"""Hot reload: an edited FAQ is used without a restart; a broken edit keeps the last good one."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from bot.faq import FaqSource
+
+BEFORE = """
+- id: library-hours
+  question: 도서관 운영 시간이 어떻게 되나요?
+  answer: 오전 9시부터 오후 6시까지 엽니다.
+"""
+AFTER = BEFORE.replace("오후 6시까지", "오후 10시까지")
+
+
+def _touch_later(path) -> None:
+    """Make sure the change is visible even on a file system with coarse timestamps."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def answer(source: FaqSource) -> str:
+    decision = source.index.decide("도서관 몇 시까지 해요?")
+    assert decision.entry is not None
+    return decision.entry.answer
+
+
+def test_an_edit_is_served_without_a_restart(write_faq):
+    path = write_faq(BEFORE)
+    source = FaqSource(path)
+    assert "오후 6시" in answer(source)
+    path.write_text(AFTER, encoding="utf-8")
+    _touch_later(path)
+    assert "오후 10시" in answer(source)
+
+
+def test_a_broken_edit_keeps_the_last_good_index_and_is_logged(write_faq, caplog):
+    path = write_faq(BEFORE)
+    source = FaqSource(path)
+    good = source.index
+    path.write_text("- id: library-hours\n  question: 질문만 있고 답이 없음\n", encoding="utf-8")
+    _touch_later(path)
+    with caplog.at_level(logging.ERROR, logger="bot.faq.source"):
+        assert source.index is good
+    assert "missing field 'answer'" in caplog.text and "entry 1" in caplog.text
+    # fixing the file again is picked up
+    path.write_text(AFTER, encoding="utf-8")
+    _touch_later(path)
+    assert "오후 10시" in answer(source)
+
+
+def test_an_unchanged_file_is_not_reloaded(write_faq):
+    source = FaqSource(write_faq(BEFORE))
+    assert source.index is source.index

@@ -1,0 +1,80 @@
+"""Normalisation: spacing, typos, particles and dialect endings reduce to the same terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq.lexicon import default_lexicon
+from bot.faq.text import analyse, clean
+
+
+def content(text: str) -> set[str]:
+    analysis = analyse(text)
+    return set(analysis.terms) | set(analysis.compounds)
+
+
+def test_missing_spaces_give_the_same_content_words():
+    spaced = content("명절 당일에도 쓰레기 수거하나요")
+    run_on = content("명절당일에도쓰레기수거하나요")
+    assert {"명절", "당일", "쓰레기", "수거"} <= run_on
+    assert {"명절", "당일", "쓰레기", "수거"} <= spaced
+
+
+def test_written_apart_or_together_a_compound_meets_itself():
+    assert "쓰레기봉투" in content("쓰레기 봉투 어디서 사요")
+    assert "쓰레기봉투" in content("쓰레기봉투 어디서 사요")
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("도서관은 몇 시에 열어요?", "도서관"),
+        ("도서관에서 책 빌려요", "도서관"),
+        ("도서관이랑", "도서관"),
+    ],
+)
+def test_particles_are_not_part_of_the_word(text, word):
+    assert word in analyse(text).terms
+
+
+@pytest.mark.parametrize(
+    ("dialect", "standard"),
+    [
+        ("면사무소 가믄 등본 띠어 주요", "가면"),  # 전라도 -믄
+        ("버릴라는디 어디다 말해야", "버릴라는데"),  # 전라도 -는디
+        ("누가 치워야 한당께", "한다니까"),  # 전라도 -당께
+        ("이거 어디서 하능교", "하나요"),  # 경상도 -능교
+        ("신청은 면사무소에서 허면 되는감", "하면"),
+    ],
+)
+def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
+    assert standard in default_lexicon().rewrite(dialect)
+
+
+def test_dialect_words_are_rewritten():
+    assert "어떻게" in default_lexicon().rewrite("군에 어찌께 알리는 거여")
+
+
+def test_chat_typos_in_endings_are_read_as_the_standard_ending():
+    assert (
+        analyse("여권 군청에서 만들수있나여?").morphs[-2:]
+        == analyse("여권 군청에서 만들수있나요?").morphs[-2:]
+    )
+
+
+def test_typo_in_a_word_still_reaches_the_faq(county):
+    # 트랙타 for 트랙터, 장농 for 장롱: the matcher still finds the entry
+    assert (
+        county.rank("트랙타 빌릴라믄 어디다 전화해야 된다요")[0].entry.id == "farm-machine-rental"
+    )
+    assert county.rank("장농 버리는 법")[0].entry.id == "bulky-waste"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\x00\x01\x02", "👍👍👍", "ㅋ" * 10_000, "\ud800 broken surrogate"]
+)
+def test_clean_never_raises_and_bounds_the_text(text):
+    cleaned = clean(text)
+    assert len(cleaned) <= 600
+    assert "\x00" not in cleaned
+    analyse(cleaned)

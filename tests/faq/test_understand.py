@@ -1,0 +1,95 @@
+"""Triage and the whole understanding: intents, listen-room strictness, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq import Decision, Understanding, understand
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("음식물 쓰레기 봉투 어디서 사요?", "question"),
+        ("아동수당복지로에서신청가능해요", "question"),  # a question written as a statement
+        ("길에 구멍 난 데를 보면 어디다 알려야 돼요?", "question"),  # how to report: a question
+        ("○○마을 입구 가로등이 사흘째 꺼져 있어요", "inconvenience"),
+        ("가로등 언제 고쳐줘요?", "inconvenience"),  # a problem phrased as a question
+        ("쓰레기 안 가져가요 병영면 감나무골", "inconvenience"),
+        ("도로파임신고합니다작천면솔밭마을다리건너자마자", "inconvenience"),
+        ("읍내에 공공자전거 도입을 건의합니다.", "suggestion"),
+        ("강진읍에 반려견 놀이터 하나 만들어 주세요", "suggestion"),
+        ("마을회관에 공공 와이파이 깔아 주면 좋겠다", "suggestion"),
+        ("좋은 아침입니다~ 오늘도 힘내세요", "chatter"),
+        ("감사합니다!!", "chatter"),
+        ("썸남이랑 영화 뭐 보지", "chatter"),
+        ("회식 했으면 좋겠다.", "chatter"),  # a wish, but not for the county
+        ("퇴근길 엄청 막히네", "chatter"),  # a complaint, but not the county's business
+        ("치과 치료 받아야 할까", "chatter"),  # wondering aloud
+    ],
+)
+def test_triage_tells_the_four_intents_apart(county, text, intent):
+    assert understand(county, text, listen=True).intent == intent
+
+
+def test_a_clear_question_is_answered_in_a_listen_room(county):
+    result = understand(county, "출산장려금 받으려면 어디로 가야 하나요?", listen=True)
+    assert result.intent == "question" and result.confident
+    assert result.decision.outcome == "answer"
+    assert result.decision.entry.id == "birth-grant"
+
+
+def test_a_listen_room_never_offers_choices_but_an_addressed_bot_may(write_faq):
+    from bot.faq import FaqIndex
+
+    index = FaqIndex.load(
+        write_faq(
+            "- id: pool-fee\n  question: 군민 수영장 이용 요금은 얼마인가요?\n  answer: 3000원\n"
+            "- id: pool-hours\n  question: 군민 수영장 이용 시간은 언제인가요?\n  answer: 9시\n"
+        )
+    )
+    addressed = understand(index, "군민 수영장 이용 문의합니다?", listen=False)
+    listening = understand(index, "군민 수영장 이용 문의합니다?", listen=True)
+    assert addressed.decision.outcome == "offer"
+    assert listening.decision.outcome == "unknown"
+
+
+def test_an_addressed_bot_takes_a_real_question_as_a_question(county):
+    assert understand(county, "헌혈은 어디서 할 수 있어?", listen=True).intent == "chatter"
+    assert understand(county, "헌혈은 어디서 할 수 있어?", listen=False).intent == "question"
+    assert understand(county, "감사합니다!!", listen=False).intent == "chatter"
+
+
+def test_small_talk_is_never_answered_even_when_it_shares_words(county):
+    result = understand(county, "약 먹고 푹 쉬어야겠다", listen=True)
+    assert result.intent == "chatter"
+    assert result.decision.outcome == "unknown"
+
+
+BAD_INPUT = [
+    "",
+    " \n\t ",
+    "가" * 10_000,
+    "쓰레기 " * 2_000,
+    "👍👍👍🙏🎉",
+    "\x00\x01\x02\x7f\x1b[31m",
+    "\ud800\udfff",
+    "ﾟ･✿ヾ╲(｡◕‿◕｡)╱✿･ﾟ",
+    "%s %d {0} ${HOME} <script>",
+    "\u200b\u200b\u200b",
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUT)
+@pytest.mark.parametrize("listen", [True, False])
+def test_any_string_gives_a_decision_never_an_exception(county, text, listen):
+    result = understand(county, text, listen=listen)
+    assert isinstance(result, Understanding) and isinstance(result.decision, Decision)
+    assert result.intent in ("question", "inconvenience", "suggestion", "chatter")
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.decision.outcome in ("answer", "offer", "unknown")
+
+
+def test_emoji_only_and_empty_messages_are_chatter(county):
+    assert understand(county, "👍👍👍", listen=True).intent == "chatter"
+    assert understand(county, "", listen=False).intent == "chatter"
