@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from sqlmodel import Session
 
+from bot import privacy
 from bot.config import RoomSettings, Settings
 from bot.messages import Event, Outgoing
 from bot.texts import Texts
@@ -74,6 +75,8 @@ class Context:
             self.send(Outgoing(platform=room.platform, chat_id=room.chat_id, text=text))
 
     def audit(self, action: str, detail: str = "") -> None:
+        """Record who did what; phone and account numbers in `detail` are masked (the audit
+        trail is a log, and a command may quote a resident's number)."""
         self.session.add(
             AuditEntry(
                 at=self.now,
@@ -81,7 +84,7 @@ class Context:
                 platform=self.event.platform,
                 user_id=self.event.user_id,
                 action=action,
-                detail=detail,
+                detail=privacy.mask(detail).text,
             )
         )
 

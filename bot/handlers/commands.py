@@ -1,0 +1,206 @@
+"""`sotong officer add|remove|list`, `sotong privacy erase` and `sotong report`: the queue's
+administration from the county's server, where whoever runs them already holds the database.
+
+Storage and handlers are imported when a subcommand runs, so registering costs `sotong` nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.config import Settings
+    from storage.models import Identity, Person
+
+Action = Callable[[argparse.Namespace, "Settings", "Session"], int]
+
+
+def register(sub: Any) -> None:
+    """Add the subcommands to `sotong`'s argument parser."""
+    from bot.cli import DEFAULT_CONFIG
+
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--config", default=DEFAULT_CONFIG, help="config file (config.yaml)")
+    database.add_argument("--database", help="database URL, overriding the config")
+
+    def actions(name: str, help: str) -> Any:
+        return sub.add_parser(name, help=help).add_subparsers(dest="action", required=True)
+
+    def action(group: Any, name: str, run: Action, help: str) -> argparse.ArgumentParser:
+        parser = group.add_parser(name, help=help, parents=[database])
+        parser.set_defaults(func=_guarded(run))
+        return parser
+
+    officer = actions("officer", "list, add or remove officers and admins")
+    add = action(officer, "add", _officer_add, "make someone an officer (or admin)")
+    add.add_argument("who", help="platform:user_id (e.g. telegram:123456) or a person id")
+    add.add_argument("--role", choices=["officer", "admin"], default="officer")
+    add.add_argument("--name", help="their name, for an account the bot has not seen yet")
+    remove = action(officer, "remove", _officer_remove, "make an officer a resident again")
+    remove.add_argument("who", help="platform:user_id or a person id")
+    action(officer, "list", _officer_list, "officers and admins")
+
+    privacy = actions("privacy", "personal data requests")
+    erase = action(privacy, "erase", _erase, "erase a resident's personal data")
+    erase.add_argument("person", help="person id or platform:user_id")
+    erase.add_argument("--reason", default="", help="why (kept in the audit trail)")
+
+    report = sub.add_parser(
+        "report", help="the monthly report (cases by outcome, room members)", parents=[database]
+    )
+    report.add_argument("--month", help="YYYY-MM (default: this month, county time)")
+    report.add_argument("--format", choices=["text", "csv", "markdown"], default="text")
+    report.set_defaults(func=_guarded(_report))
+
+
+def _guarded(action: Action) -> Callable[[argparse.Namespace], int]:
+    """Run `action(args, settings, session)` in one transaction on the configured database
+    (migrated first); config errors are reported the way every `sotong` command reports them."""
+    from bot.cli import _guarded as config_errors
+    from bot.cli import _settings
+
+    @config_errors
+    def run(args: argparse.Namespace) -> int:
+        from storage import make_engine, session_scope, upgrade
+
+        settings = _settings(args)
+        engine = make_engine(settings.database)
+        try:
+            upgrade(engine)
+            with session_scope(engine) as session:
+                return action(args, settings, session)
+        finally:
+            engine.dispose()
+
+    return run
+
+
+def _operator() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _not_found(who: str) -> int:
+    print(f"no such person: {who} (give a person id or platform:user_id)", file=sys.stderr)
+    return 1
+
+
+def _officer_add(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from bot.handlers.people import find_person
+    from storage.models import Identity, Person
+
+    person = find_person(session, args.who)
+    if person is None:
+        platform, sep, user_id = args.who.partition(":")
+        if not sep or not user_id or not args.name:
+            print(
+                f"{args.who} has not written to the bot yet: give platform:user_id and --name",
+                file=sys.stderr,
+            )
+            return 1
+        person = Person(name=args.name)
+        session.add(person)
+        session.flush()
+        session.add(
+            Identity(person_id=person.id, platform=platform, user_id=user_id, display_name="")
+        )
+    elif args.name:
+        person.name = args.name
+    _change_role(session, person, args.role)
+    print(f"{person.name} (person {person.id}) is now {args.role}")
+    return 0
+
+
+def _officer_remove(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from bot.handlers.people import find_person
+
+    platform, _, user_id = args.who.partition(":")
+    person = find_person(session, args.who)
+    if settings.officer(platform, user_id) or (person and _configured(session, settings, person)):
+        print(f"{args.who} is listed in the config file; remove them there", file=sys.stderr)
+        return 1
+    if person is None:
+        return _not_found(args.who)
+    _change_role(session, person, "resident")
+    print(f"{person.name} (person {person.id}) is a resident again")
+    return 0
+
+
+def _officer_list(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from bot.handlers.people import staff
+    from storage.queries import find_identity
+
+    for person in staff(session):
+        source = "config" if _configured(session, settings, person) else "database"
+        accounts = ", ".join(f"{i.platform}:{i.user_id}" for i in _accounts(session, person))
+        print(f"{person.id:>5}  {person.role:<8} {source:<9} {person.name}  {accounts}")
+    for officer in settings.officers:  # not seen by a running bot yet
+        if not any(find_identity(session, p, u) for p, u in officer.ids.items()):
+            accounts = ", ".join(f"{p}:{u}" for p, u in officer.ids.items())
+            print(f"{'-':>5}  {officer.role:<8} {'config':<9} {officer.name}  {accounts}")
+    return 0
+
+
+def _erase(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from bot.handlers.erase import erase_person
+    from bot.handlers.people import find_person
+    from bot.texts import Texts
+    from storage.models import utcnow
+
+    person = find_person(session, args.person)
+    if person is None:
+        return _not_found(args.person)
+    erased = erase_person(
+        session, person, Texts(settings.locale), now=utcnow(), by=_operator(), reason=args.reason
+    )
+    print(f"person {person.id} erased: {erased}")
+    return 0
+
+
+def _change_role(session: Session, person: Person, role: str) -> None:
+    from bot.handlers.people import set_role
+    from storage.models import utcnow
+
+    set_role(
+        session, person, role, now=utcnow(), actor_id=None, platform="cli", user_id=_operator()
+    )
+
+
+def _accounts(session: Session, person: Person) -> list[Identity]:
+    from sqlmodel import select
+
+    from storage.models import Identity
+
+    return list(session.exec(select(Identity).where(Identity.person_id == person.id)).all())
+
+
+def _configured(session: Session, settings: Settings, person: Person) -> bool:
+    """Config grants this person their role (the database cannot take it away)."""
+    return any(settings.officer(i.platform, i.user_id) for i in _accounts(session, person))
+
+
+def _report(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from bot.handlers.report import build_report, parse_month, render
+    from bot.texts import Texts
+    from storage.models import utcnow
+
+    now = utcnow()
+    if args.month:
+        try:
+            year, month = parse_month(args.month)
+        except ValueError as exc:
+            print(f"{exc}", file=sys.stderr)
+            return 2
+    else:
+        local = now.astimezone(settings.tz)
+        year, month = local.year, local.month
+    report = build_report(session, settings, year, month, now=now)
+    sys.stdout.write(render(report, Texts(settings.locale), settings, args.format))
+    if args.format == "text":
+        sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,129 @@
+"""Keeping officers ahead of the legal deadlines: a daily digest of new, overdue and soon-due
+tickets at a configured time, and one reminder per ticket before its deadline passes.
+
+Both run as `App.tickers`. Each message is queued with a dedupe key, so a digest goes out once
+a day and a reminder once per deadline, across restarts and several processes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot.app import App, Ticker
+from bot.handlers import deadlines, views
+from bot.handlers.queue import OPEN
+from bot.messages import Outgoing
+from bot.outbox import enqueue
+from storage.db import session_scope
+from storage.models import OutboxItem, Person, Ticket
+
+DIGEST_LIMIT = 15
+SOON = timedelta(days=1)
+"""The digest's "due soon": before the next digest."""
+
+
+def open_tickets(session: Session, *, due_before: datetime | None = None) -> list[Ticket]:
+    """Open tickets officers work on (merged duplicates follow their target), by deadline."""
+    query = select(Ticket).where(Ticket.status.in_(OPEN), Ticket.merged_into_id.is_(None))
+    if due_before is not None:
+        query = query.where(Ticket.due_at.is_not(None), Ticket.due_at <= due_before)
+    return list(session.exec(query.order_by(Ticket.due_at, Ticket.id)).all())
+
+
+def _post(app: App, session: Session, text: str, now: datetime, key: str) -> bool:
+    """Queue `text` for the officer room once per `key`."""
+    room = app.settings.officer_room
+    queued = enqueue(
+        session,
+        Outgoing(platform=room.platform, chat_id=room.chat_id, text=text),
+        now,
+        dedupe_key=key,
+    )
+    if queued:
+        app.outbox.wake.set()
+    return queued
+
+
+def daily_digest(app: App) -> Ticker:
+    """At `tickets.digest_at` (county time), once a day: what came in since the last digest,
+    what is overdue and what falls due before the next one."""
+    settings = app.settings
+
+    async def digest(now: datetime) -> None:
+        at = settings.tickets.digest_at
+        if at is None or settings.officer_room is None:
+            return
+        tz = settings.tz
+        local = now.astimezone(tz)
+        if local.time() < at:
+            return
+        key = f"digest:{local.date().isoformat()}"
+        with session_scope(app.engine) as session:
+            if session.exec(select(OutboxItem.id).where(OutboxItem.dedupe_key == key)).first():
+                return
+            since = datetime.combine(local.date(), at, tzinfo=tz) - timedelta(days=1)
+            _post(app, session, _digest_text(app, session, now, since), now, key)
+
+    return digest
+
+
+def _digest_text(app: App, session: Session, now: datetime, since: datetime) -> str:
+    texts, tz = app.texts, app.settings.tz
+    new = session.exec(
+        select(Ticket)
+        .where(Ticket.created_at >= since, Ticket.created_at < now)
+        .order_by(Ticket.id)
+    ).all()
+    due = open_tickets(session, due_before=now + SOON)
+    overdue = [t for t in due if deadlines.is_overdue(now, t.due_at)]
+    soon = [t for t in due if deadlines.due_soon(now, t.due_at, SOON)]
+    lines = [
+        texts(
+            "digest.title",
+            date=now.astimezone(tz).strftime("%Y-%m-%d"),
+            new=len(new),
+            overdue=len(overdue),
+            soon=len(soon),
+        )
+    ]
+    for title, tickets in (("digest.new", new), ("digest.overdue", overdue), ("digest.soon", soon)):
+        if tickets:
+            lines.append(texts(title))
+            lines.extend(views.ticket_lines(texts, tz, list(tickets), most=DIGEST_LIMIT))
+    return "\n".join(lines)
+
+
+def deadline_reminders(app: App) -> Ticker:
+    """Once per deadline, `tickets.remind_before_hours` before it passes (or as soon as the
+    bot sees a missed one), remind the officer room; an extension re-arms the reminder."""
+    settings = app.settings
+
+    async def remind(now: datetime) -> None:
+        hours = settings.tickets.remind_before_hours
+        if not hours or settings.officer_room is None:
+            return
+        with session_scope(app.engine) as session:
+            for ticket in open_tickets(session, due_before=now + timedelta(hours=hours)):
+                if ticket.reminded_at is not None:
+                    continue
+                ticket.reminded_at = now
+                session.add(ticket)
+                key = f"reminder:{ticket.id}:{ticket.due_at.isoformat()}"
+                _post(app, session, _reminder_text(app, session, ticket, now), now, key)
+
+    return remind
+
+
+def _reminder_text(app: App, session: Session, ticket: Ticket, now: datetime) -> str:
+    texts = app.texts
+    assignee = session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    return texts(
+        "reminder.overdue" if deadlines.is_overdue(now, ticket.due_at) else "reminder.due",
+        receipt=ticket.receipt_no,
+        due=views.format_time(ticket.due_at, app.settings.tz),
+        status=texts(f"status.{ticket.status}"),
+        assignee=assignee.name if assignee else texts("nobody"),
+        text=views.summary(ticket.text),
+    )

@@ -1,0 +1,52 @@
+"""What residents write: answer it from the FAQ, offer choices, or put it in the queue.
+
+In a `listen` room the bot reads everything but only acts when it is confident, and never
+answers small talk; when addressed (mention, reply, 1:1) it always answers something.
+"""
+
+from __future__ import annotations
+
+from bot import privacy
+from bot.context import Context
+from bot.faq import FaqSource, understand
+from bot.handlers.queue import TicketQueue
+from bot.messages import Message
+from bot.router import Router
+
+router = Router("intake")
+
+
+@router.message()
+async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: TicketQueue) -> None:
+    addressed = message.addressed or ctx.mode == "direct"
+    if privacy.RRN_PLACEHOLDER in message.text:
+        # the number was cut out before the message was stored; tell them not to post it
+        ctx.reply(ctx.texts("pii.rrn_removed"))
+    result = understand(faq.index, message.text, listen=not addressed)
+    if result.intent == "chatter":
+        if addressed and not message.text.strip():
+            ctx.reply(ctx.texts("help.resident", county=ctx.settings.county))
+        return
+    if result.intent == "question":
+        decision = result.decision
+        if decision.outcome == "answer" and decision.entry is not None:
+            ctx.reply(ctx.texts("faq.answer", answer=decision.entry.answer))
+        elif decision.outcome == "offer" and addressed:
+            titles = [entry.question for entry in decision.choices]
+            listing = "\n".join(f"{i}. {title}" for i, title in enumerate(titles, 1))
+            ctx.reply(ctx.texts("faq.offer", choices=listing), quick_replies=tuple(titles))
+        elif addressed or result.confident:
+            _take_in(ctx, queue, "question", "faq.unknown")
+        return
+    if addressed or result.confident:
+        _take_in(ctx, queue, result.intent, "ticket.received")
+
+
+def _take_in(ctx: Context, queue: TicketQueue, category: str, receipt_key: str) -> None:
+    """Open a ticket, unless the room already has an open one saying the same: then the
+    resident follows that one and hears its outcome too."""
+    same = queue.duplicate_of(ctx, category)
+    if same is not None:
+        queue.follow(ctx, same)
+    else:
+        queue.open(ctx, category, confirmation=receipt_key)

@@ -1,0 +1,100 @@
+"""The officer room's daily digest at the configured county time, and one reminder per
+deadline — both once, whatever the number of ticks or restarts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import load_settings
+from tests.conftest import write_config
+from tests.conversation import Conversation
+from tests.test_queue import STREETLIGHT, SWING, report
+
+KST = ZoneInfo("Asia/Seoul")
+MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)
+
+
+@pytest.fixture
+async def bot(tmp_path, database_url):
+    extra = "tickets: {digest_at: '09:00', remind_before_hours: 24}\n"
+    settings = load_settings(write_config(tmp_path, database_url, extra), environ={})
+    conversation = Conversation(settings)
+    await conversation.start()
+    yield conversation
+    await conversation.stop()
+
+
+async def tick(bot, when: datetime) -> list[str]:
+    """Time passes to `when`; return what the officer room got."""
+    bot.clock.set(when)
+    await bot.app.tick()
+    await bot.app.drain()
+    return [m.text for m in bot.to_officers()]
+
+
+async def test_the_digest_comes_once_a_day_at_the_configured_time(bot):
+    first = await report(bot, "mom-1", at=MONDAY)
+    second = await report(bot, "mom-2", SWING)
+    assert await tick(bot, datetime(2026, 11, 24, 8, 59, tzinfo=KST)) == []
+    [digest] = await tick(bot, datetime(2026, 11, 24, 9, 0, tzinfo=KST))
+    assert digest.startswith("[2026-11-24 민원 현황] 새 민원 2건 · 기한 지남 0건 · 기한 임박 0건")
+    assert first in digest and second in digest and "■ 새 민원" in digest
+    assert await tick(bot, datetime(2026, 11, 24, 9, 30, tzinfo=KST)) == []
+
+    restarted = Conversation(bot.settings)  # a restart: a new app on the same database
+    await restarted.start()
+    try:
+        restarted.clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=KST))
+        await restarted.app.tick()
+        await restarted.app.drain()
+        assert restarted.to_officers() == []
+    finally:
+        await restarted.stop()
+
+    [next_day] = await tick(bot, datetime(2026, 11, 25, 9, 1, tzinfo=KST))
+    assert "새 민원 0건" in next_day
+
+
+async def test_the_digest_lists_overdue_and_soon_due_tickets(bot):
+    late = await report(bot, "mom-1", at=MONDAY)  # due Tue 1 December 18:00
+    tuesday = datetime(2026, 11, 24, 10, 0, tzinfo=KST)
+    soon = await report(bot, "mom-2", SWING, at=tuesday)  # due 2 Dec
+    messages = await tick(bot, datetime(2026, 12, 2, 9, 0, tzinfo=KST))
+    [digest] = [m for m in messages if m.startswith("[2026-12-02 민원 현황]")]
+    assert "새 민원 0건 · 기한 지남 1건 · 기한 임박 1건" in digest
+    overdue_part, soon_part = digest.split("■ 기한 지남")[1].split("■ 기한 임박")
+    assert late in overdue_part and soon in soon_part
+
+
+async def test_officers_are_reminded_once_before_a_deadline(bot):
+    receipt = await report(bot, "mom-1", STREETLIGHT, at=MONDAY)
+    bot.app.tickers.remove(bot.app.tickers[0])  # the digest is tested above
+    assert await tick(bot, datetime(2026, 11, 30, 17, 59, tzinfo=KST)) == []
+    [reminder] = await tick(bot, datetime(2026, 11, 30, 18, 0, tzinfo=KST))
+    assert reminder.startswith(f"[기한 임박 {receipt}] 처리 기한 2026-12-01 18:00 · 접수")
+    assert await tick(bot, datetime(2026, 11, 30, 18, 1, tzinfo=KST)) == []
+    assert await tick(bot, datetime(2026, 12, 2, 9, 0, tzinfo=KST)) == []
+
+    await bot.say("officer-kim", f"/extend {receipt} 3 자재 수급", room=None)
+    bot.sent.clear()
+    # the new deadline (Fri 4 December 18:00) gets its own reminder
+    [again] = await tick(bot, datetime(2026, 12, 3, 18, 30, tzinfo=KST))
+    assert again.startswith(f"[기한 임박 {receipt}] 처리 기한 2026-12-04 18:00")
+
+
+async def test_a_deadline_missed_while_the_bot_was_down_is_reported_as_overdue(bot):
+    receipt = await report(bot, "mom-1", at=MONDAY)
+    bot.app.tickers.remove(bot.app.tickers[0])
+    [reminder] = await tick(bot, datetime(2026, 12, 3, 10, 0, tzinfo=KST))
+    assert reminder.startswith(f"[기한 지남 {receipt}]")
+
+
+async def test_closed_tickets_are_not_chased(bot):
+    receipt = await report(bot, "mom-1", at=MONDAY)
+    await bot.say("officer-kim", f"/resolve {receipt} 교체 완료", room=None)
+    bot.sent.clear()
+    bot.app.tickers.remove(bot.app.tickers[0])
+    assert await tick(bot, datetime(2026, 11, 30, 18, 0, tzinfo=KST)) == []

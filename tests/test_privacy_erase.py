@@ -1,0 +1,120 @@
+"""`sotong privacy erase` removes a resident's personal data and keeps the anonymous counts;
+`sotong officer add|remove|list` manage roles from the server. Both through the real CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from storage.models import (
+    AuditEntry,
+    Identity,
+    InboxItem,
+    OutboxItem,
+    Person,
+    Ticket,
+    TicketEvent,
+    TicketFollower,
+)
+from tests.conftest import ROOT
+from tests.test_queue import STREETLIGHT, SWING, report
+
+KST = ZoneInfo("Asia/Seoul")
+MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)
+PHONE = "010-2222-3333"
+
+
+def sotong(config_path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`sotong ARGS --config PATH` in this process (the same parser and code as the installed
+    command, without a second interpreter's start-up)."""
+    from bot.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([*args, "--config", str(config_path)])
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def sotong_process(config_path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed command in its own process, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args, "--config", str(config_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+async def test_erase_removes_personal_data_and_keeps_the_counts(bot, config_path):
+    mine = await report(bot, "mom-1", f"가로등이 꺼져 있어요 연락처 {PHONE}", at=MONDAY)
+    await bot.say("mom-1", "/resolve 1 제가 고쳤어요", room=None)  # refused, audited
+    theirs = await report(bot, "mom-2", SWING)
+    await bot.say("mom-1", "놀이터 그네가 아직도 고장이에요", mention=True)  # follows mom-2's
+    await bot.say("officer-kim", f"/resolve {mine} 교체했습니다", room=None)
+    await bot.stop()
+
+    result = sotong_process(config_path, "privacy", "erase", "chat:mom-1", "--reason", "본인 요청")
+    assert result.returncode == 0, result.stderr
+    assert "erased" in result.stdout
+
+    with Session(bot.app.engine) as session:
+        assert session.exec(select(Identity).where(Identity.user_id == "mom-1")).all() == []
+        erased = session.exec(select(Person).where(Person.erased_at.is_not(None))).one()
+        assert erased.contact is None and erased.name == "(삭제된 이용자)"
+        tickets = {t.receipt_no: t for t in session.exec(select(Ticket))}
+        assert tickets[mine].status == "resolved" and tickets[mine].category == "inconvenience"
+        assert tickets[mine].text == "(개인정보 삭제 요청으로 지운 내용)"
+        assert tickets[theirs].text == SWING
+        [follower] = session.exec(select(TicketFollower)).all()
+        assert follower.user_id is None
+        remaining = [i.payload for i in session.exec(select(InboxItem))]
+        remaining += [o.payload for o in session.exec(select(OutboxItem))]
+        remaining += [e.text or "" for e in session.exec(select(TicketEvent))]
+        remaining += [a.detail or "" for a in session.exec(select(AuditEntry))]
+        remaining += [a.user_id or "" for a in session.exec(select(AuditEntry))]
+        for text in remaining:
+            assert "mom-1" not in text and "2222" not in text and "가로등이 꺼져" not in text
+        assert any(SWING in text for text in remaining)  # others' data stays
+        [audit] = session.exec(select(AuditEntry).where(AuditEntry.action == "privacy.erase"))
+        assert f"person {erased.id}" in audit.detail and "본인 요청" in audit.detail
+        assert audit.user_id.startswith("cli:")
+
+
+async def test_erase_by_person_id_and_unknown_people(bot, config_path):
+    await report(bot, "mom-1", STREETLIGHT, at=MONDAY)
+    await bot.stop()
+    with Session(bot.app.engine) as session:
+        person = session.exec(
+            select(Person).join(Identity).where(Identity.user_id == "mom-1")
+        ).one()
+    assert sotong(config_path, "privacy", "erase", str(person.id)).returncode == 0
+    missing = sotong(config_path, "privacy", "erase", "chat:nobody")
+    assert missing.returncode == 1 and "no such person" in missing.stderr
+
+
+def test_officers_are_added_listed_and_removed_from_the_command_line(config_path):
+    added = sotong(config_path, "officer", "add", "chat:lee", "--name", "이주무관")
+    assert added.returncode == 0, added.stderr
+    assert "이주무관" in added.stdout and "officer" in added.stdout
+    admin = sotong(config_path, "officer", "add", "chat:lee", "--role", "admin")
+    assert admin.returncode == 0 and "admin" in admin.stdout
+
+    listing = sotong(config_path, "officer", "list").stdout
+    assert "이주무관" in listing and "chat:lee" in listing and "database" in listing
+    assert "김주무관" in listing and "config" in listing
+
+    refused = sotong(config_path, "officer", "remove", "chat:officer-kim")
+    assert refused.returncode == 1 and "config" in refused.stderr
+    removed = sotong(config_path, "officer", "remove", "chat:lee")
+    assert removed.returncode == 0
+    assert "이주무관" not in sotong(config_path, "officer", "list").stdout
+
+    unknown = sotong(config_path, "officer", "add", "chat:new")
+    assert unknown.returncode == 1 and "--name" in unknown.stderr
