@@ -146,8 +146,11 @@ class Outbox:
                 task = asyncio.create_task(self._deliver_chat(ids))
                 self._busy[chat] = task
                 task.add_done_callback(lambda _t, chat=chat: self._finished(chat))
+            # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel that
+            # arrives as the event is set, and stop() would wait forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                async with asyncio.timeout(1.0):
+                    await self.wake.wait()
             self.wake.clear()
 
     def _finished(self, chat: tuple[str, str]) -> None:

@@ -1,0 +1,261 @@
+"""Slack through the real slack-bolt and slack_sdk, against a fake Slack on 127.0.0.1: Socket
+Mode by default, or HTTP with signed requests; answers go in the resident's thread, each
+message is handled once, and slash commands are acknowledged before the work is done."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from bot.adapter import SendError
+from bot.adapters.slack import SlackAdapter
+from bot.assemble import platform_adapters
+from bot.messages import Command, Event, MemberJoined, Message, Outgoing
+from bot.outbox import enqueue
+from bot.web import WebServer
+from storage import session_scope
+from tests.fakes import ENVIRONMENT, KIM_SLACK, OFFICERS, YOUTH, county_config, running
+from tests.fakes.slack import BOT_USER, FakeSlack
+from tests.running import free_port
+
+QUESTION = "음식물 쓰레기 봉투 어디서 사요?"
+ANSWER = "전용 봉투는 읍내 마트와 편의점에서 판매합니다"
+JIEUN, SEOJUN = "UJIEUN", "USEOJUN"
+
+
+@pytest.fixture
+async def slack():
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def county(tmp_path, database_url):
+    """The county's config with the given platform sections, on each kind of database."""
+    return lambda **platforms: county_config(tmp_path, database_url, **platforms)
+
+
+@pytest.fixture
+def sqlite_county(tmp_path):
+    """The same on SQLite only: for tests where the kind of database makes no difference
+    (the inbox's deduplication and restarts run on both)."""
+    return lambda **options: county_config(tmp_path, f"sqlite:///{tmp_path}/db", **options)
+
+
+@pytest.fixture
+def http_mode(slack, county):
+    """Settings for HTTP mode on a known port, with the fake posting events there."""
+    port = free_port()
+    slack.events_url = f"http://127.0.0.1:{port}/slack/events"
+    return county(slack=slack.section(mode="http")), port
+
+
+def threads(posted) -> list[str | None]:
+    return [p.thread_ts for p in posted]
+
+
+async def ignore(event) -> None:
+    """A dispatch for tests that only look at what the adapter sends."""
+
+
+# --- residents ask in channels (Socket Mode) --------------------------------------------------
+
+
+async def test_a_question_is_answered_in_its_thread_and_the_thread_goes_on(slack, county):
+    async with running(county(slack=slack.section())):
+        asked = await slack.say(YOUTH, JIEUN, QUESTION)
+        [answer] = await slack.wait_posted(1, YOUTH)
+        await slack.say(YOUTH, SEOJUN, f"<@{BOT_USER}> 재활용품은요?", thread_ts=asked)
+        posted = await slack.wait_posted(2, YOUTH)
+    assert ANSWER in answer.text
+    assert threads(posted) == [asked, asked]
+
+
+async def test_a_mention_arrives_twice_and_is_answered_once(slack, county):
+    async with running(county(slack=slack.section())):
+        twice = await slack.say(YOUTH, JIEUN, f"<@{BOT_USER}> {QUESTION}")
+        retried = slack.message(YOUTH, SEOJUN, QUESTION)
+        first = await slack.send_event(retried, event_id="EvRETRIED")
+        again = await slack.send_event(retried, event_id="EvRETRIED", retry_num=1)
+        once = await slack.say(YOUTH, JIEUN, QUESTION)
+        posted = await slack.wait_posted(3, YOUTH)
+    assert (first.status, again.status) == (200, 200)
+    assert threads(posted) == [twice, retried["ts"], once]
+
+
+async def test_a_quick_reply_button_comes_back_as_the_chosen_text(slack, sqlite_county):
+    asked = "1700000000.000100"
+    choices = ("음식물쓰레기는 어떻게 배출하나요?", "재활용품 분리배출은 어떻게 하나요?")
+    async with running(sqlite_county(slack=slack.section())) as app:
+        offer = Outgoing("slack", YOUTH, "혹시 이것인가요?", reply_to=asked, quick_replies=choices)
+        with session_scope(app.engine) as session:
+            enqueue(session, offer, app.clock.now())
+        app.outbox.wake.set()
+        [shown] = await slack.wait_posted(1, YOUTH)
+        pressed = await slack.click(shown, JIEUN, choices[0])
+        posted = await slack.wait_posted(2, YOUTH)
+    assert shown.buttons == choices and pressed.status == 200
+    assert threads(posted) == [asked, asked]
+    assert ANSWER in posted[1].text
+
+
+async def test_a_429_delays_the_reply_then_delivers_it(slack, sqlite_county):
+    slack.fail("chat.postMessage", 429, retry_after=1, times=2)  # the SDK retries once itself
+    async with running(sqlite_county(slack=slack.section())):
+        asked = await slack.say(YOUTH, JIEUN, QUESTION)
+        [answer] = await slack.wait_posted(1, YOUTH)
+    first_refusal = next(c for c in slack.called("chat.postMessage") if c.status == 429)
+    assert answer.thread_ts == asked
+    assert answer.at - first_refusal.at >= 2.0
+
+
+async def test_member_counts_come_from_conversations_info(slack, sqlite_county):
+    slack.members[YOUTH] = 128
+    async with running(sqlite_county(slack=slack.section())) as app:
+        adapter = app.adapters["slack"]
+        assert await adapter.member_count(YOUTH) == 128
+        assert await adapter.member_count("CGONE") is None
+
+
+# --- HTTP mode --------------------------------------------------------------------------------
+
+
+async def test_http_mode_refuses_bad_or_stale_signatures_and_handles_a_retry_once(slack, http_mode):
+    settings, port = http_mode
+    async with running(settings, port=port):
+        question = slack.message(YOUTH, JIEUN, QUESTION)
+        forged = json.dumps(slack.callback(question))
+        assert (await slack.post(forged, secret="not-the-secret")).status == 401
+        stale = int(time.time()) - 6 * 60
+        assert (await slack.post(forged, timestamp=stale)).status == 401
+        first = await slack.send_event(question, event_id="Ev1")
+        retry = await slack.send_event(question, event_id="Ev1", retry_num=1)
+        next_one = await slack.say(YOUTH, SEOJUN, QUESTION)
+        posted = await slack.wait_posted(2, YOUTH)
+    assert (first.status, retry.status) == (200, 200)
+    assert threads(posted) == [question["ts"], next_one]
+
+
+async def test_a_slash_command_is_acknowledged_before_the_work_is_done(slack, http_mode):
+    settings, port = http_mode
+    async with running(settings, port=port):
+        asked = time.monotonic()
+        ack = await slack.slash(OFFICERS, KIM_SLACK, "김주무관", "/help", "")
+        [answer] = await slack.wait_posted(1, OFFICERS)
+    assert ack.status == 200
+    assert ack.at - asked < 3.0  # Slack's limit for the acknowledgement
+    assert ack.at < answer.at
+    assert answer.thread_ts is None
+
+
+# --- what the adapter makes of Slack's events -------------------------------------------------
+
+
+async def test_slack_events_become_neutral_events(slack, sqlite_county):
+    heard = []
+
+    async def dispatch(event):
+        heard.append(event)
+
+    slack.names[JIEUN] = "지은맘"
+    adapter = SlackAdapter(sqlite_county(slack=slack.section()), WebServer("x", 0))
+    await adapter.start(dispatch)
+    try:
+        edited = {"message": {"text": "수정"}, "previous_message": {"text": "원래"}}
+        await slack.send_event(
+            slack.message(YOUTH, JIEUN, "수정", subtype="message_changed", **edited)
+        )
+        await slack.send_event(slack.message(YOUTH, "UOTHER", "다른 봇", bot_id="B0OTHER"))
+        await slack.send_event(slack.message(YOUTH, JIEUN, "", subtype="channel_join"))
+        await slack.send_event(
+            slack.message(YOUTH, JIEUN, f"<@{BOT_USER}> 링크 <https://county.go.kr|군청> &amp; 표")
+        )
+        await slack.send_event(
+            {"type": "member_joined_channel", "user": BOT_USER, "channel": YOUTH}
+        )
+        await slack.send_event({"type": "member_joined_channel", "user": SEOJUN, "channel": YOUTH})
+        await slack.say("D0JIEUN", JIEUN, "안녕하세요", direct=True)
+        await slack.slash(OFFICERS, KIM_SLACK, "김주무관", "/sotong", "status 2026-0001")
+    finally:
+        await adapter.stop()
+    written, joined, direct, umbrella = heard
+    assert type(written) is Message and written.text == "링크 군청 & 표" and written.addressed
+    assert written.user_name == "지은맘"  # from users.info
+    assert type(joined) is MemberJoined and joined.user_id == joined.user_name == SEOJUN
+    assert direct.is_direct and direct.addressed
+    assert type(umbrella) is Command and (umbrella.name, umbrella.args) == ("status", "2026-0001")
+
+
+async def test_slack_out_of_reach_at_start_is_connected_in_the_background(slack, sqlite_county):
+    heard: list[Event] = []
+
+    async def dispatch(event):
+        heard.append(event)
+
+    settings = sqlite_county(slack=slack.section())
+    adapter = SlackAdapter(settings, WebServer("x", 0), retry_first=0.05)
+    await slack.stop()
+    await adapter.start(dispatch)  # returns at once; the adapter keeps trying
+    try:
+        await slack.start()
+        asked = await slack.say(YOUTH, JIEUN, QUESTION)  # waits for the socket
+        await slack.wait_until(lambda: heard)
+    finally:
+        await adapter.stop()
+    assert [event.message_id for event in heard] == [asked]
+
+
+async def test_send_failures_say_whether_to_wait_retry_or_give_up(slack, sqlite_county):
+    adapter = SlackAdapter(sqlite_county(slack=slack.section()), WebServer("x", 0))
+
+    await adapter.start(ignore)
+    slack.fail("chat.postMessage", 429, retry_after=1, times=2)
+    slack.fail("chat.postMessage", 500)
+    try:
+        outcomes = []
+        for _ in range(2):
+            with pytest.raises(SendError) as failure:
+                await adapter.send(Outgoing("slack", YOUTH, "안내"))
+            outcomes.append((failure.value.retry_after, failure.value.permanent))
+    finally:
+        await adapter.stop()
+    assert outcomes == [(1.0, False), (None, False)]
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        (
+            "SLACK_BOT_TOKEN",
+            "slack: the bot token was rejected (invalid_auth) — "
+            "check platforms.slack.bot_token (SLACK_BOT_TOKEN)",
+        ),
+        (
+            "SLACK_APP_TOKEN",
+            "slack: the app token was rejected (invalid_auth) — "
+            "check platforms.slack.app_token (SLACK_APP_TOKEN)",
+        ),
+    ],
+)
+async def test_a_wrong_token_fails_at_start_with_a_clear_message(
+    slack, sqlite_county, variable, message
+):
+    settings = sqlite_county(slack=slack.section(), environ={**ENVIRONMENT, variable: "xox-wrong"})
+    adapter = SlackAdapter(settings, WebServer("x", 0))
+
+    with pytest.raises(RuntimeError) as failure:
+        await adapter.start(ignore)
+    await adapter.stop()
+    assert str(failure.value) == message
+
+
+async def test_a_missing_app_token_turns_slack_off_with_a_log_line(slack, tmp_path, caplog):
+    environ = {"SLACK_BOT_TOKEN": "xoxb-set"}
+    settings = county_config(tmp_path, "sqlite://", slack=slack.section(), environ=environ)
+    with caplog.at_level(logging.WARNING):
+        assert platform_adapters(settings, WebServer("127.0.0.1", 0)) == []
+    assert "slack: Socket Mode needs an app token" in caplog.text
+    assert "SLACK_APP_TOKEN" in caplog.text
