@@ -165,8 +165,9 @@ class App:
     async def _inbox_loop(self) -> None:
         while True:
             await self.inbox.handle_pending(self._handle, self.clock.now)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._inbox_wake.wait(), timeout=5.0)
+            with contextlib.suppress(TimeoutError):  # not wait_for: it can swallow a cancel
+                async with asyncio.timeout(5.0):
+                    await self._inbox_wake.wait()
             self._inbox_wake.clear()
 
     async def _tick_loop(self) -> None:

@@ -262,6 +262,10 @@ class Settings(_Strict):
         for name in names:
             if names.count(name) > 1:
                 raise ValueError(f"notice name {name!r} is used twice")
+        urls = [feed.url for feed in self.feeds]
+        for url in urls:
+            if urls.count(url) > 1:
+                raise ValueError(f"feed {url!r} is listed twice (give it all its groups once)")
         known = self.groups()
         for what, items in (("notice", self.notices), ("feed", self.feeds)):
             for item in items:

@@ -101,6 +101,7 @@ KO: dict[str, str] = {
     "usage.staff_place": "민원 내용은 담당자 방이나 1:1 대화에서만 볼 수 있습니다.",
     "usage.self_role": "자기 자신의 역할은 바꿀 수 없습니다.",
     # --- command usage lines (shown on misuse, in /help and in platform menus) ----------------
+    "word.all": "전체",
     "usage.cmd.help": "/help [명령]",
     "usage.cmd.status": "/status 접수번호",
     "usage.cmd.tickets": "/tickets [상태|전체]",
@@ -117,6 +118,11 @@ KO: dict[str, str] = {
     "usage.cmd.report": "/report [YYYY-MM]",
     "usage.cmd.info": "/info 정보 제공 내용 (정보 제공 건수로 기록)",
     "usage.cmd.role": "/role @사용자 officer|admin|resident",
+    "usage.cmd.notice": (
+        '/notice at 2026-12-01 09:00 groups 청년 내용 (또는 every "0 9 * * MON" · now) · '
+        "/notice confirm|cancel 번호"
+    ),
+    "usage.cmd.notices": "/notices (예약된 공지 목록)",
     "usage.reopen_open": (
         "{receipt}은(는) 아직 처리 중인 민원입니다. 끝난 민원만 다시 열 수 있습니다."
     ),
@@ -141,7 +147,9 @@ KO: dict[str, str] = {
     "report.col.members": "인원",
     "report.subtotal": "소계",
     "report.grand_total": "총계",
-    "report.info_recorded": "정보 제공 1건을 기록했습니다 ({year}년 {month}월 {count}건째).",
+    "report.info_recorded": (
+        "정보 제공 1건을 기록했습니다 ({year}년 {month}월 정보 제공 {count}건)."
+    ),
     "platform.telegram": "텔레그램",
     "platform.slack": "슬랙",
     "platform.webchat": "웹 채팅",
@@ -275,6 +283,11 @@ KO: dict[str, str] = {
         "다시 읽힐 때까지 이 알림은 반복하지 않습니다."
     ),
     "feed.recovered": "[새 소식 복구] {source}: 다시 읽힙니다 ({count}번 실패한 뒤).",
+    "feed.error_http": "서버가 HTTP {status} 오류를 돌려주었습니다",
+    "feed.error_timeout": "{seconds}초 안에 응답이 없습니다",
+    "feed.error_garbage": "RSS/Atom 형식이 아닙니다 ({reason})",
+    "feed.error_network": "연결할 수 없습니다 ({reason})",
+    "feed.error_too_big": "{mb}MB보다 큽니다",
 }
 
 EN: dict[str, str] = {
@@ -359,6 +372,7 @@ EN: dict[str, str] = {
     "usage.bad_role": "The role must be one of {choices}.",
     "usage.staff_place": "Case details are shown only in the officer room or a 1:1 chat.",
     "usage.self_role": "You cannot change your own role.",
+    "word.all": "all",
     "usage.cmd.help": "/help [command]",
     "usage.cmd.status": "/status RECEIPT",
     "usage.cmd.tickets": "/tickets [status|all]",
@@ -375,6 +389,11 @@ EN: dict[str, str] = {
     "usage.cmd.report": "/report [YYYY-MM]",
     "usage.cmd.info": "/info what was posted (counted as information provided)",
     "usage.cmd.role": "/role @user officer|admin|resident",
+    "usage.cmd.notice": (
+        '/notice at 2026-12-01 09:00 groups 청년 text (or every "0 9 * * MON" · now) · '
+        "/notice confirm|cancel NUMBER"
+    ),
+    "usage.cmd.notices": "/notices (scheduled notices)",
     "usage.reopen_open": "{receipt} is still open; only closed cases can be reopened.",
     "usage.bad_month": "Give the month as YYYY-MM (e.g. 2026-11).",
     "usage.future_month": "{month} has not come yet.",
@@ -396,7 +415,7 @@ EN: dict[str, str] = {
     "report.col.members": "Members",
     "report.subtotal": "Subtotal",
     "report.grand_total": "Grand total",
-    "report.info_recorded": "Recorded 1 information post ({count} in {year}-{month:02d}).",
+    "report.info_recorded": "Recorded 1 information post ({year}-{month:02d}: {count} in all).",
     "platform.telegram": "Telegram",
     "platform.slack": "Slack",
     "platform.webchat": "Web chat",
@@ -524,6 +543,11 @@ EN: dict[str, str] = {
         "You will not be told again until it reads again."
     ),
     "feed.recovered": "[News feed back] {source} reads again (after {count} failures).",
+    "feed.error_http": "the server answered HTTP {status}",
+    "feed.error_timeout": "no answer within {seconds} s",
+    "feed.error_garbage": "not an RSS or Atom feed ({reason})",
+    "feed.error_network": "cannot connect ({reason})",
+    "feed.error_too_big": "larger than {mb} MB",
 }
 
 LOCALES: dict[str, dict[str, str]] = {"ko": KO, "en": EN}

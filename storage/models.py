@@ -210,3 +210,90 @@ class AuditEntry(SQLModel, table=True):
     user_id: str | None = None
     action: str
     detail: str | None = _text(nullable=True)
+
+
+class Notice(SQLModel, table=True):
+    """A scheduled notice: from config (`config_name` set) or drafted by an officer in chat."""
+
+    __tablename__ = "notice"
+    id: int | None = Field(default=None, primary_key=True)
+    config_name: str | None = Field(default=None, unique=True)
+    schedule: str = ""
+    """`cron:0 9 * * MON` or `at:2026-12-01T09:00:00+09:00`, as given (county time)."""
+    text: str = _text()
+    groups: str = "[]"
+    """JSON list of room groups (육아, 청년, all …)."""
+    grace_seconds: int | None = None
+    """How late an occurrence may still be sent (after downtime); None: the config default."""
+    status: str = Field(default="draft", index=True)
+    """draft → active → done (an `at` notice once sent), or cancelled / removed (from config)."""
+    next_at: datetime | None = _when(nullable=True, index=True)
+    """The next occurrence not handled yet (UTC); None when nothing is due any more."""
+    created_at: datetime = _when()
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    confirmed_by: int | None = Field(default=None, foreign_key="person.id")
+    platform: str | None = None
+    chat_id: str | None = None
+    """Where an officer drafted it (the preview and confirmation happen there)."""
+
+
+class Broadcast(SQLModel, table=True):
+    """One notice occurrence or one batch of news, fanned out to rooms through the outbox."""
+
+    __tablename__ = "broadcast"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    """`notice:<id>:<occurrence>` or `news:<feed id>:<poll>`; a second one is never made."""
+    kind: str
+    """notice or news."""
+    title: str = _text()
+    notice_id: int | None = Field(default=None, foreign_key="notice.id", index=True)
+    scheduled_at: datetime | None = _when(nullable=True)
+    created_at: datetime = _when(index=True)
+    reported_at: datetime | None = _when(nullable=True, index=True)
+    """When the delivery report went to the officer room."""
+
+
+class BroadcastDelivery(SQLModel, table=True):
+    """One outbox entry of a broadcast (one room, one message), found by its dedupe key."""
+
+    __tablename__ = "broadcast_delivery"
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id", index=True)
+    room_key: str
+    dedupe_key: str = Field(unique=True)
+
+
+class Feed(SQLModel, table=True):
+    """A county news feed (RSS/Atom) and how polling it goes."""
+
+    __tablename__ = "feed"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True)
+    title: str | None = None
+    next_poll_at: datetime | None = _when(nullable=True)
+    etag: str | None = None
+    modified: str | None = None
+    primed: bool = False
+    """Read successfully at least once (its backlog is handled)."""
+    failures: int = 0
+    """Failed reads in a row; officers hear of a streak once."""
+    failing_since: datetime | None = _when(nullable=True)
+    last_error: str | None = _text(nullable=True)
+    last_ok_at: datetime | None = _when(nullable=True)
+
+
+class FeedItem(SQLModel, table=True):
+    """An item seen in a feed; posted to its rooms once."""
+
+    __tablename__ = "feed_item"
+    __table_args__ = (UniqueConstraint("feed_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    feed_id: int = Field(foreign_key="feed.id", index=True)
+    key: str
+    """A hash of the item's id (or link, or title and date)."""
+    title: str = _text()
+    link: str | None = _text(nullable=True)
+    published: datetime | None = _when(nullable=True)
+    seen_at: datetime = _when()
+    posted: bool = False
