@@ -85,15 +85,8 @@ class App:
             CommandInfo(name=name, usage=self.texts.maybe(route.usage), role=route.role)
             for name, route in self.router.commands().items()
         ]
-        for adapter in self.adapters.values():
-            try:
-                await adapter.start(self.receive)
-                await adapter.publish_commands(commands)
-            except Exception:
-                log.exception("the %s adapter failed to start; the others go on", adapter.platform)
-                continue
-            self._started.append(adapter)
-            log.info("%s adapter started", adapter.platform)
+        # Side by side: a platform slow to answer at start never delays the others.
+        await asyncio.gather(*(self._start_adapter(a, commands) for a in self.adapters.values()))
         if workers:
             self._tasks = [
                 asyncio.create_task(self._inbox_loop(), name="inbox"),
@@ -101,6 +94,16 @@ class App:
                 asyncio.create_task(self._tick_loop(), name="ticks"),
                 *(asyncio.create_task(worker()) for worker in self.workers),
             ]
+
+    async def _start_adapter(self, adapter: Adapter, commands: list[CommandInfo]) -> None:
+        try:
+            await adapter.start(self.receive)
+            await adapter.publish_commands(commands)
+        except Exception:
+            log.exception("the %s adapter failed to start; the others go on", adapter.platform)
+            return
+        self._started.append(adapter)
+        log.info("%s adapter started", adapter.platform)
 
     async def stop(self) -> None:
         for adapter in reversed(self._started):
