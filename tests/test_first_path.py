@@ -100,3 +100,10 @@ async def test_help_lists_officer_commands_only_to_officers(bot):
     assert "/resolve" not in resident_help
     await bot.say("officer-kim", "/help", room=None)
     assert "/resolve" in bot.pop_text()
+
+
+async def test_a_greeting_one_to_one_gets_a_greeting_and_what_the_bot_can_do(bot):
+    await bot.say("grandma", "안녕하세요~", room=None)
+    assert "소통 창구" in bot.pop_text()
+    await bot.say("grandma", "안녕하세요~ 다들 좋은 아침이에요")
+    bot.assert_silent()

@@ -24,7 +24,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         ctx.reply(ctx.texts("pii.rrn_removed"))
     result = understand(faq.index, message.text, listen=not addressed)
     if result.intent == "chatter":
-        if addressed and not message.text.strip():
+        if addressed:  # called by name or 1:1: greet back and say what the bot can do
             ctx.reply(ctx.texts("help.resident", county=ctx.settings.county))
         return
     if result.intent == "question":
