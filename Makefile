@@ -27,6 +27,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --data $(DATA)
+	$(BIN)/python scripts/bench_broadcast.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -46,4 +47,5 @@ migration: $(STAMP)
 	revision(make_engine('sqlite:///var/migration-scratch.db'), 'initial schema', rev_id='0001')"
 	mv storage/migrations/versions/0001_initial_schema.py storage/migrations/versions/0001_initial.py
 	rm -f var/migration-scratch.db
+	$(BIN)/ruff check -q --fix storage/migrations/versions
 	$(BIN)/ruff format -q storage/migrations/versions
