@@ -6,6 +6,7 @@ check that both locales say the same things.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 KO: dict[str, str] = {
@@ -48,12 +49,12 @@ KO: dict[str, str] = {
     "officer.follower": (
         "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
     ),
-    "officer.done": "{receipt}: {status}(으)로 바꿨습니다.",
+    "officer.done": "{receipt}: {status:으로} 바꿨습니다.",
     "officer.sent": "{receipt}: 민원인에게 답변을 보냈습니다.",
     "officer.noted": "{receipt}: 내부 메모를 남겼습니다.",
     "officer.assigned": "{receipt}: 담당 {assignee} · 부서 {department}",
     "officer.merged": (
-        "{receipt}을(를) {target}에 병합했습니다. 민원인은 {target}의 결과를 함께 받습니다."
+        "{receipt:을} {target}에 병합했습니다. 민원인은 {target}의 결과를 함께 받습니다."
     ),
     "officer.extended": "{receipt}: 처리 기한을 {due}까지 연장하고 민원인에게 알렸습니다.",
     "officer.list_empty": "해당하는 민원이 없습니다.",
@@ -80,15 +81,15 @@ KO: dict[str, str] = {
     "reminder.overdue": (
         "[기한 지남 {receipt}] 처리 기한 {due} · {status} · 담당 {assignee}\n{text}"
     ),
-    "role.changed": "{name}: {role}(으)로 바꿨습니다.",
+    "role.changed": "{name}: {role:으로} 바꿨습니다.",
     "nobody": "-",
     # --- argument errors ---------------------------------------------------------------------
     "usage.need_receipt": "접수번호를 적어 주세요.",
     "usage.need_text": "접수번호와 내용을 함께 적어 주세요.",
     "usage.need_reason": "불가 사유를 꼭 적어 주세요.",
     "usage.bad_status": "알 수 없는 상태 '{status}'입니다. 쓸 수 있는 상태: {choices}",
-    "usage.bad_transition": "{receipt}: {current}에서 {wanted}(으)로 바꿀 수 없습니다.",
-    "usage.merged": "{receipt}은(는) {target}에 병합된 민원입니다. {target}(으)로 처리해 주세요.",
+    "usage.bad_transition": "{receipt}: {current}에서 {wanted:으로} 바꿀 수 없습니다.",
+    "usage.merged": "{receipt:은} {target}에 병합된 민원입니다. {target:으로} 처리해 주세요.",
     "usage.merge_same": "서로 다른 두 접수번호를 적어 주세요.",
     "usage.merge_closed": "처리 중인 민원끼리만 병합할 수 있습니다 ({receipt}: {status}).",
     "usage.extend_once": "{receipt}: 처리 기한은 한 번만 연장할 수 있습니다.",
@@ -124,10 +125,10 @@ KO: dict[str, str] = {
     ),
     "usage.cmd.notices": "/notices (예약된 공지 목록)",
     "usage.reopen_open": (
-        "{receipt}은(는) 아직 처리 중인 민원입니다. 끝난 민원만 다시 열 수 있습니다."
+        "{receipt:은} 아직 처리 중인 민원입니다. 끝난 민원만 다시 열 수 있습니다."
     ),
     "usage.bad_month": "월을 YYYY-MM 형식으로 적어 주세요 (예: 2026-11).",
-    "usage.future_month": "{month}은(는) 아직 오지 않은 달입니다.",
+    "usage.future_month": "{month:은} 아직 오지 않은 달입니다.",
     "usage.need_info": "기록할 정보 제공 내용을 적어 주세요.",
     # --- monthly report ----------------------------------------------------------------------
     "report.title": "[{county} 소통 창구 운영 현황] {year}년 {month}월 ({cutoff} 기준)",
@@ -229,8 +230,8 @@ KO: dict[str, str] = {
     "notice.every": "반복 {cron} (다음: {next})",
     "notice.confirm_button": "공지 예약 확인",
     "notice.cancel_button": "공지 취소",
-    "notice.confirmed": "공지 #{id}을(를) 예약했습니다. 발송: {next}",
-    "notice.cancelled": "공지 #{id}을(를) 취소했습니다.",
+    "notice.confirmed": "공지 #{id:을} 예약했습니다. 발송: {next}",
+    "notice.cancelled": "공지 #{id:을} 취소했습니다.",
     "notice.list_empty": "예약된 공지가 없습니다.",
     "notice.list_line": "#{id} [{status}]{source} {when} · {groups} · {text}",
     "notice.from_config": " (설정 파일)",
@@ -247,7 +248,7 @@ KO: dict[str, str] = {
     "notice.need_sub": "at(예약), every(반복), now(지금), confirm, cancel 중 하나를 적어 주세요.",
     "notice.bad_sub": "'{word}'은(는) 알 수 없는 공지 명령입니다.",
     "notice.bad_date": "날짜와 시각을 읽을 수 없습니다: {value}. 예: 2026-12-01 09:00",
-    "notice.past": "{when}은(는) 이미 지난 시각입니다.",
+    "notice.past": "{when:은} 이미 지난 시각입니다.",
     "notice.bad_cron": (
         "반복 일정을 읽을 수 없습니다: {value} ({reason}). 분 시 일 월 요일 다섯 칸으로 "
         '적어 주세요. 예: "0 9 * * MON" (매주 월요일 9시)'
@@ -258,13 +259,13 @@ KO: dict[str, str] = {
     "notice.unknown_group": "알 수 없는 그룹 '{group}'입니다. 쓸 수 있는 그룹: {choices}",
     "notice.need_text": "보낼 내용을 적어 주세요.",
     "notice.need_id": "공지 번호를 적어 주세요 (/notices 로 확인할 수 있습니다).",
-    "notice.not_found": "공지 #{id}을(를) 찾을 수 없습니다.",
-    "notice.not_draft": "공지 #{id}은(는) 확인 대기 중이 아닙니다 ({status}).",
-    "notice.expired": "공지 #{id}은(는) 확인 시간이 지났습니다. 다시 만들어 주세요.",
+    "notice.not_found": "공지 #{id:을} 찾을 수 없습니다.",
+    "notice.not_draft": "공지 #{id:은} 확인 대기 중이 아닙니다 ({status}).",
+    "notice.expired": "공지 #{id:은} 확인 시간이 지났습니다. 다시 만들어 주세요.",
     "notice.config_owned": (
-        "공지 #{id}은(는) 설정 파일(config.yaml)의 공지입니다. 설정 파일에서 고쳐 주세요."
+        "공지 #{id:은} 설정 파일(config.yaml)의 공지입니다. 설정 파일에서 고쳐 주세요."
     ),
-    "notice.not_cancellable": "공지 #{id}은(는) 이미 {status} 상태입니다.",
+    "notice.not_cancellable": "공지 #{id:은} 이미 {status} 상태입니다.",
     "broadcast.report_notice": (
         "[공지 발송 결과] {title} · 방 {rooms}곳: 발송 {sent} · 실패 {failed} · 재시도 중 {pending}"
     ),
@@ -561,9 +562,63 @@ class Texts:
         self._table = LOCALES[locale]
 
     def __call__(self, key: str, **values: Any) -> str:
-        return self._table[key].format(**values)
+        return _FORMATTER.format(self._table[key], **values)
 
     def maybe(self, key_or_text: str) -> str:
         """The sentence when `key_or_text` names one (a command's usage key), else the text
         itself: lets code written before a sentence moved here keep passing plain text."""
         return self._table.get(key_or_text, key_or_text)
+
+
+# Korean particles change with the last sound of the word before them (해결로 · 처리중으로,
+# 민원을 · 공지를). A sentence asks for one with a format spec: "{status:으로}", "{receipt:을}".
+_PARTICLES = {"을": ("을", "를"), "이": ("이", "가"), "은": ("은", "는"), "과": ("과", "와")}
+_DIGIT_CODA = {
+    "0": True,
+    "1": True,
+    "2": False,
+    "3": True,
+    "4": False,
+    "5": False,
+    "6": True,
+    "7": True,
+    "8": True,
+    "9": False,
+}  # 영 일 이 삼 사 오 육 칠 팔 구
+_DIGIT_RIEUL = {"1", "7", "8"}  # 일 칠 팔 end in ㄹ, which takes 로 not 으로
+
+
+def _coda(word: str) -> tuple[bool, bool] | None:
+    """(has a final consonant, that consonant is ㄹ) for the last sound of `word`, or None
+    when it cannot be told (a Latin word, an empty value)."""
+    last = word.rstrip(" )]\"'")[-1:]
+    if "가" <= last <= "힣":
+        final = (ord(last) - 0xAC00) % 28
+        return final != 0, final == 8
+    if last in _DIGIT_CODA:
+        return _DIGIT_CODA[last], last in _DIGIT_RIEUL
+    return None
+
+
+def particle(word: str, kind: str) -> str:
+    """The particle `kind` (을 · 이 · 은 · 과 · 으로) that fits after `word`."""
+    coda = _coda(word)
+    if kind == "으로":
+        if coda is None:
+            return "(으)로"
+        return "으로" if coda[0] and not coda[1] else "로"
+    with_coda, without = _PARTICLES[kind]
+    if coda is None:
+        return f"{with_coda}({without})"
+    return with_coda if coda[0] else without
+
+
+class _KoreanFormatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec in ("으로", *_PARTICLES):
+            text = str(value)
+            return text + particle(text, format_spec)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _KoreanFormatter()

@@ -243,7 +243,7 @@ async def test_an_officer_drafts_previews_and_confirms_a_notice(bot):
         "web-youth": ["[공지] 내일 보건소 예방접종"],
     }
     [done] = await officer_says(bot, "/notice confirm 2")
-    assert done == "공지 #2을(를) 예약했습니다. 발송: 2026-12-01 14:00"
+    assert done == "공지 #2를 예약했습니다. 발송: 2026-12-01 14:00"
     assert broadcasts(await at(bot, DEC1.replace(hour=13, minute=59))) == {}
     sent = await at(bot, DEC1.replace(hour=14))
     assert broadcasts(sent) == {
@@ -263,7 +263,7 @@ async def test_an_unconfirmed_draft_is_never_sent(bot):
     assert "room-heads" not in await at(bot, DEC1.replace(hour=10))
     bot.clock.set(DEC1.replace(hour=11, minute=30))
     [late] = await officer_says(bot, "/notice confirm 2")  # 1 h 30 late: past its grace
-    assert late.startswith("2026-12-01 10:00은(는) 이미 지난 시각입니다.")
+    assert late.startswith("2026-12-01 10:00은 이미 지난 시각입니다.")
     assert "room-heads" not in await at(bot, DEC1.replace(hour=12))
 
 
@@ -271,12 +271,12 @@ async def test_the_preview_buttons_confirm_or_cancel(bot):
     await at(bot, DEC1.replace(hour=8))
     await officer_says(bot, '/notice every "0 18 * * FRI" groups 이장단 주간 회의')
     [confirmed] = await officer_says(bot, "공지 예약 확인")
-    assert confirmed == "공지 #2을(를) 예약했습니다. 발송: 2026-12-04 18:00"
+    assert confirmed == "공지 #2를 예약했습니다. 발송: 2026-12-04 18:00"
     friday = await at(bot, datetime(2026, 12, 4, 18, 0, tzinfo=KST))
     assert friday["room-heads"] == ["[공지] 주간 회의"]
     await officer_says(bot, "/notice now groups 전체 단수 안내")
     [cancelled] = await officer_says(bot, "공지 취소")
-    assert cancelled == "공지 #3을(를) 취소했습니다."
+    assert cancelled == "공지 #3을 취소했습니다."
     assert "room-heads" not in await at(bot, datetime(2026, 12, 4, 18, 1, tzinfo=KST))
 
 
@@ -284,11 +284,11 @@ async def test_a_cancelled_notice_is_not_sent_and_config_notices_stay(bot):
     await at(bot, DEC1.replace(hour=8))
     await officer_says(bot, "/notice at 2026-12-03 09:30 groups 육아 바자회")
     await officer_says(bot, "/notice confirm 2")
-    assert await officer_says(bot, "/notice cancel 2") == ["공지 #2을(를) 취소했습니다."]
+    assert await officer_says(bot, "/notice cancel 2") == ["공지 #2를 취소했습니다."]
     [refused] = await officer_says(bot, "/notice cancel 1")
-    assert refused.startswith("공지 #1은(는) 설정 파일(config.yaml)의 공지입니다.")
+    assert refused.startswith("공지 #1은 설정 파일(config.yaml)의 공지입니다.")
     [again] = await officer_says(bot, "/notice cancel 2")
-    assert again.startswith("공지 #2은(는) 이미 취소됨 상태입니다.")
+    assert again.startswith("공지 #2는 이미 취소됨 상태입니다.")
     sent = broadcasts(await at(bot, DEC1.replace(day=3, hour=9, minute=30)))
     assert all("바자회" not in t for texts in sent.values() for t in texts)
 
@@ -304,7 +304,7 @@ async def test_a_cancelled_notice_is_not_sent_and_config_notices_stay(bot):
         ("/notice at 내일 groups 청년 x", "날짜와 시각을 읽을 수 없습니다: 내일"),
         (
             "/notice at 2026-11-30 09:00 groups 청년 x",
-            "2026-11-30 09:00은(는) 이미 지난 시각입니다.",
+            "2026-11-30 09:00은 이미 지난 시각입니다.",
         ),
         (
             "/notice at 2026-12-05 09:00 groups 청소년 x",
@@ -314,7 +314,7 @@ async def test_a_cancelled_notice_is_not_sent_and_config_notices_stay(bot):
         ("/notice at 2026-12-05 09:00 groups 청년", "보낼 내용을 적어 주세요."),
         ('/notice every "0 9 * *" groups 청년 x', "반복 일정을 읽을 수 없습니다: 0 9 * *"),
         ('/notice every "0 25 * * *" groups 청년 x', "반복 일정을 읽을 수 없습니다: 0 25 * * *"),
-        ("/notice confirm 99", "공지 #99을(를) 찾을 수 없습니다."),
+        ("/notice confirm 99", "공지 #99를 찾을 수 없습니다."),
         ("/notice confirm", "공지 번호를 적어 주세요"),
         ("/notice sometime", "'sometime'은(는) 알 수 없는 공지 명령입니다."),
     ],

@@ -126,7 +126,7 @@ async def test_a_refusal_needs_a_reason_and_the_resident_reads_it(bot, ticket):
     missing = await officer(bot, f"/reject {ticket}")
     assert missing == "불가 사유를 꼭 적어 주세요.\n사용법: /reject 접수번호 불가 사유"
     assert await officer(bot, f"/reject {ticket} 사유지라 군에서 손댈 수 없습니다") == (
-        f"{ticket}: 불가(으)로 바꿨습니다."
+        f"{ticket}: 불가로 바꿨습니다."
     )
     [told] = bot.in_room("parenting")
     assert "처리가 어렵습니다" in told.text and "사유: 사유지라 군에서" in told.text
@@ -135,11 +135,11 @@ async def test_a_refusal_needs_a_reason_and_the_resident_reads_it(bot, ticket):
 async def test_long_term_then_reopen_then_resolve(bot, ticket):
     await officer(bot, f"/longterm {ticket} 내년 예산에 반영하겠습니다")
     assert "장기 과제" in bot.in_room("parenting")[0].text
-    assert await officer(bot, f"/reopen {ticket}") == f"{ticket}: 처리중(으)로 바꿨습니다."
+    assert await officer(bot, f"/reopen {ticket}") == f"{ticket}: 처리중으로 바꿨습니다."
     assert bot.in_room("parenting")[0].text == f"[접수번호 {ticket}] 다시 처리하겠습니다."
     await officer(bot, f"/resolve {ticket} 교체했습니다")
     twice = await officer(bot, f"/resolve {ticket} 또 교체")
-    assert twice.startswith(f"{ticket}: 해결에서 해결(으)로 바꿀 수 없습니다.")
+    assert twice.startswith(f"{ticket}: 해결에서 해결로 바꿀 수 없습니다.")
     assert [step[0] for step in history(bot, ticket)] == [
         "received",
         "long_term",
@@ -150,13 +150,13 @@ async def test_long_term_then_reopen_then_resolve(bot, ticket):
 
 async def test_only_a_closed_ticket_can_be_reopened(bot, ticket):
     refused = await officer(bot, f"/reopen {ticket}")
-    assert refused.startswith(f"{ticket}은(는) 아직 처리 중인 민원입니다.")
+    assert refused.startswith(f"{ticket}은 아직 처리 중인 민원입니다.")
     assert refused.endswith("사용법: /reopen 접수번호 [사유]")
     await officer(bot, f"/reject {ticket} 예산이 없습니다")
     bot.sent.clear()
     assert (
         await officer(bot, f"/reopen {ticket} 추경 예산 확보")
-        == f"{ticket}: 처리중(으)로 바꿨습니다."
+        == f"{ticket}: 처리중으로 바꿨습니다."
     )
     assert history(bot, ticket)[-1] == ("reopen", "rejected", "in_progress")
 
@@ -201,7 +201,7 @@ async def test_merge_refuses_nonsense(bot, ticket):
     assert "서로 다른 두 접수번호" in await officer(bot, f"/merge {ticket}")
     await officer(bot, f"/merge {other} {ticket}")
     bot.sent.clear()
-    assert f"{ticket}(으)로 처리해" in await officer(bot, f"/resolve {other} 끝")
+    assert f"{ticket}로 처리해" in await officer(bot, f"/resolve {other} 끝")
     assert "찾을 수 없습니다" in await officer(bot, "/ticket 2026-0999")
     assert "접수번호를 적어 주세요." in await officer(bot, "/ticket")
 
@@ -227,7 +227,7 @@ async def test_only_an_admin_changes_roles_in_chat_and_it_is_audited(bot):
     assert "담당 공무원만" in bot.pop_text()
 
     await bot.say("admin-park", "/role @helper-lee officer", room=None)
-    assert bot.pop_text() == "helper-lee: 담당자(으)로 바꿨습니다."
+    assert bot.pop_text() == "helper-lee: 담당자로 바꿨습니다."
     await bot.say("helper-lee", "/tickets", room=None)
     assert bot.pop_text() == "해당하는 민원이 없습니다."
     await bot.say("admin-park", "/role @helper-lee boss", room=None)

@@ -77,7 +77,7 @@ def test_a_short_conversation_prints_the_bots_replies_as_specified(config_path):
         "room": "dm-kim",
         "reply_to": 3,
         "to_user": "officer-kim",
-        "text": "2026-0001: 해결(으)로 바꿨습니다.",
+        "text": "2026-0001: 해결로 바꿨습니다.",
     }
 
 
