@@ -29,6 +29,9 @@ from bot.faq.text import NOUN_TAGS, analyse, clean
 ANSWER_AT = 0.45
 OFFER_AT = 0.3
 MARGIN = 0.04  # the best entry must lead the runner-up by this much to be answered
+ALONE_AT = 0.3  # ... or this much, when the runner-up scores at most ALONE_RATIO of it
+ALONE_RATIO = 0.75
+ALONE_GAP = 0.2  # and no word carrying this share of the message is left out
 GAP = 0.45  # not answered when the entry misses a word carrying this share of the message
 EXTRA_WEIGHT = 0.5  # answer and tag words count half as much as question words
 EXTRA_DF = 0.3  # an answer mentioning a word makes it less rare, but less than a question
@@ -36,12 +39,15 @@ UNKNOWN_NOUN = 1.2  # weight of a noun no entry uses, relative to the rarest FAQ
 UNKNOWN_VERB = 0.4
 LIGHT = 0.3  # people, times, vague places
 PREAMBLE = 0.5  # words outside the sentence that asks
+BACKGROUND = 0.7  # words of a clause giving a reason (고장나서, 더우니까)
 ADJUNCT = 0.6  # a noun marked as place, time or recipient (민원실에서, 월요일에) is context
 BROAD = 0.6  # 장롱 asked, 가구 in the entry: related, but looser than a synonym
 COVERAGE = 0.65  # the score mixes message coverage and phrasing coverage
 OFFER_MAX = 3
 SHORTLIST = 40
+PHRASE_FLOOR = 1.0  # a phrasing weighs at least this many rarest words
 EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
+_BACKGROUND = re.compile(r"(?:서|니까|니깐|지만)[,.]?$")
 # Sentence ends: punctuation, new lines, or a 요/다 word followed later by the question asked.
 _SENTENCES = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[요다])[.,]?\s+(?=\S{2,}.*[?？]$)")
 
@@ -104,7 +110,8 @@ class FaqIndex:
                 df[concept] += EXTRA_DF
                 self._postings[concept].append((number, EXTRA_WEIGHT))
         count = len(entries)
-        self._idf = {concept: math.log(1 + count / n) for concept, n in df.items()}
+        # A word only answers mention is rare, but no rarer than a word one question uses.
+        self._idf = {concept: math.log(1 + count / max(n, 1.0)) for concept, n in df.items()}
         self._speller = Speller(self._vocabulary())
         self._rarest = math.log(1 + count)  # a word only one question uses
 
@@ -138,17 +145,25 @@ class FaqIndex:
     def _units(self, text: str) -> list[_Unit]:
         """The message's content words with weights; words outside the asking sentence, context
         words and light words weigh less, words no entry knows weigh by their kind."""
-        parts = [part for part in _SENTENCES.split(clean(text)) if part.strip()]
-        focus = _focus(parts)
+        sentences = [part for part in _SENTENCES.split(clean(text)) if part.strip()]
+        focus = _focus(sentences)
+        parts: list[tuple[str, float]] = [(part, PREAMBLE) for part in sentences[:focus]]
+        clauses = _clauses(sentences[focus]) if sentences else []
+        parts += [(clause, BACKGROUND) for clause in clauses[:-1]]
+        parts += [(clause, 1.0) for clause in clauses[-1:]]
+        parts += [(part, PREAMBLE) for part in sentences[focus + 1 :]]
         units: dict[frozenset[str], _Unit] = {}
-        for number, part in enumerate(parts):
+        for part, factor in parts:
             analysis = analyse(part)
             nouns = {form.lower() for form, tag in analysis.morphs if tag in NOUN_TAGS}
             adjuncts = _adjuncts(analysis.morphs)
             terms = self.concepts.in_text(analysis)
             for term in (*terms, *self._speller.corrections(analysis)):
+                term = self._as_verb(term, nouns)
                 exact = self.concepts.of(term)
                 known = [self._idf[c] for c in exact if c in self._idf]
+                # a word the FAQ knows only by its broader concept (토요일 → 요일) is known
+                known = known or [self._idf[c] for c in self.concepts.broad(term) if c in self._idf]
                 if known:
                     weight = max(known)
                 elif term in nouns and len(term) > 1:
@@ -159,11 +174,19 @@ class FaqIndex:
                     weight *= LIGHT
                 if any(term.endswith(noun) for noun in adjuncts):
                     weight *= ADJUNCT
-                if number != focus:
-                    weight *= PREAMBLE
+                weight *= factor
                 if exact not in units or units[exact].weight < weight:
                     units[exact] = _Unit(term, exact, self.concepts.broad(term), weight)
         return list(units.values())
+
+    def _as_verb(self, term: str, nouns: set[str]) -> str:
+        """A verb stem the analyser took for a noun (허물 때, 지을 때) is read as the verb
+        when only the verb is known to this FAQ."""
+        if term in nouns and term not in self.concepts.table and term not in self._idf:
+            verb = term + "다"
+            if self.concepts.of(verb) & self._idf.keys():
+                return verb
+        return term
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """Entries sharing concepts with the message, best first."""
@@ -232,13 +255,15 @@ class FaqIndex:
         )
 
     def _phrase_share(self, phrase: frozenset[str], present: frozenset[str]) -> float:
+        """Weighted share of a phrasing the message names; a phrasing of one or two common
+        words (민원실, 신고) cannot be covered in full by naming them."""
         total = hit = 0.0
         for concept in phrase:
             weight = self._idf.get(concept, 0.0)
             total += weight
             if concept in present:
                 hit += weight
-        return hit / total if total else 0.0
+        return hit / max(total, PHRASE_FLOOR * self._rarest) if total else 0.0
 
     def decide(self, text: str) -> Decision:
         """Answer, offer the close entries, or admit not knowing."""
@@ -247,7 +272,13 @@ class FaqIndex:
             return Decision("unknown", None, (), ranked[0].score if ranked else 0.0)
         best = ranked[0]
         runner = ranked[1].score if len(ranked) > 1 else 0.0
-        if best.score >= ANSWER_AT and best.score - runner >= MARGIN and best.gap < GAP:
+        confident = best.score >= ANSWER_AT and best.score - runner >= MARGIN and best.gap < GAP
+        # A lower score still answers when one entry stands alone and the message names
+        # nothing weighty that the entry leaves out (indirect, long-winded questions).
+        alone = (
+            best.score >= ALONE_AT and runner <= ALONE_RATIO * best.score and best.gap < ALONE_GAP
+        )
+        if confident or alone:
             return Decision("answer", best.entry, (), best.score)
         choices = tuple(c.entry for c in ranked[:OFFER_MAX] if c.score >= OFFER_AT)
         return Decision("offer", None, choices, best.score)
@@ -260,6 +291,24 @@ def _adjuncts(morphs: tuple[tuple[str, str], ...]) -> set[str]:
         for (form, tag), (_, after) in itertools.pairwise(morphs)
         if tag in NOUN_TAGS and after == "JKB"
     }
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence, split after a verb form that gives a reason or background
+    (고장나서, 더우니까, 했지만): the question is asked in the last one. A 는데 clause often
+    names the topic (냉장고 버리려는데 돈 내요?) and is kept whole."""
+    clauses: list[str] = []
+    current: list[str] = []
+    for word, inflected in analyse(sentence).words:
+        current.append(word)
+        if inflected and _BACKGROUND.search(word):
+            clauses.append(" ".join(current))
+            current = []
+    if not clauses:
+        return [sentence]  # one clause: the sentence as written (its analysis is cached)
+    if current:
+        clauses.append(" ".join(current))
+    return clauses
 
 
 def _focus(parts: list[str]) -> int:

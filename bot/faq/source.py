@@ -1,4 +1,8 @@
-"""The FAQ an officer edits while the bot runs: reloaded when the file changes."""
+"""The FAQ an officer edits while the bot runs: reloaded when the file changes.
+
+Building the index of a large FAQ takes seconds, so a change is picked up by a background
+thread while the old index keeps answering; the new one replaces it in one step when ready.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,20 @@ log = logging.getLogger(__name__)
 
 
 class FaqSource:
-    """Serves the newest good index of a file; a broken edit keeps the last good one."""
+    """Serves the newest good index of a file; a broken edit keeps the last good one.
+
+    Reading `.index` never waits for a reload: it notices a changed file, starts one
+    background rebuild (at most one at a time) and returns the index it has. `wait()` blocks
+    until no rebuild is pending, for tests and tools that need the edit in effect.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._stamp = self._read_stamp()
         self._index = FaqIndex.load(self.path)
+        self._worker: threading.Thread | None = None
 
     def _read_stamp(self) -> tuple[int, int] | None:
         try:
@@ -30,16 +41,44 @@ class FaqSource:
 
     @property
     def index(self) -> FaqIndex:
-        stamp = self._read_stamp()
-        if stamp is not None and stamp != self._stamp:
-            with self._lock:
-                if stamp != self._stamp:
-                    self._stamp = stamp
-                    try:
-                        self._index = FaqIndex.load(self.path)
-                        log.info(
-                            "FAQ reloaded: %s (%d entries)", self.path, len(self._index.entries)
-                        )
-                    except FaqError as exc:
-                        log.error("FAQ edit not used, keeping the last good one: %s", exc)
+        """The current index; a changed file starts a rebuild in the background."""
+        self._check()
         return self._index
+
+    def wait(self, timeout: float | None = None) -> FaqIndex:
+        """The index once any change seen by now (or pending) has been loaded."""
+        self._check()
+        with self._idle:
+            self._idle.wait_for(lambda: self._worker is None, timeout)
+        return self._index
+
+    def _check(self) -> None:
+        stamp = self._read_stamp()
+        if stamp is None or stamp == self._stamp:
+            return
+        with self._lock:
+            if stamp == self._stamp or self._worker is not None:
+                return  # already seen, or a rebuild is running (it rechecks when done)
+            self._stamp = stamp
+            self._worker = threading.Thread(target=self._rebuild, name="faq-reload", daemon=True)
+            self._worker.start()
+
+    def _rebuild(self) -> None:
+        while True:
+            try:
+                index = FaqIndex.load(self.path)
+            except FaqError as exc:
+                log.error("FAQ edit not used, keeping the last good one: %s", exc)
+            except Exception:  # a reload must never take the bot down
+                log.exception("FAQ reload failed, keeping the last good one")
+            else:
+                self._index = index
+                log.info("FAQ reloaded: %s (%d entries)", self.path, len(index.entries))
+            with self._idle:
+                stamp = self._read_stamp()
+                if stamp is not None and stamp != self._stamp:
+                    self._stamp = stamp  # edited again while building: build once more
+                    continue
+                self._worker = None
+                self._idle.notify_all()
+                return

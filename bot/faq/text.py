@@ -45,7 +45,8 @@ def kiwi() -> Kiwi:
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                analyser = Kiwi(num_workers=0, load_default_dict=False, load_multi_dict=False)
+                # one worker thread: each call is a single short text (num_workers=0 is deprecated)
+                analyser = Kiwi(num_workers=1, load_default_dict=False, load_multi_dict=False)
                 analyser.tokenize("준비")  # finishes the lazy initialisation now
                 _kiwi = analyser
     return _kiwi

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
-from bot.faq import FaqSource
+import bot.faq.source
+from bot.faq import FaqIndex, FaqSource
 
 BEFORE = """
 - id: library-hours
@@ -22,7 +24,8 @@ def _touch_later(path) -> None:
 
 
 def answer(source: FaqSource) -> str:
-    decision = source.index.decide("도서관 몇 시까지 해요?")
+    """The answer once any edit made so far is in effect (reloads run in the background)."""
+    decision = source.wait(timeout=30).decide("도서관 몇 시까지 해요?")
     assert decision.entry is not None
     return decision.entry.answer
 
@@ -43,7 +46,7 @@ def test_a_broken_edit_keeps_the_last_good_index_and_is_logged(write_faq, caplog
     path.write_text("- id: library-hours\n  question: 질문만 있고 답이 없음\n", encoding="utf-8")
     _touch_later(path)
     with caplog.at_level(logging.ERROR, logger="bot.faq.source"):
-        assert source.index is good
+        assert source.wait(timeout=30) is good
     assert "missing field 'answer'" in caplog.text and "entry 1" in caplog.text
     # fixing the file again is picked up
     path.write_text(AFTER, encoding="utf-8")
@@ -54,3 +57,50 @@ def test_a_broken_edit_keeps_the_last_good_index_and_is_logged(write_faq, caplog
 def test_an_unchanged_file_is_not_reloaded(write_faq):
     source = FaqSource(write_faq(BEFORE))
     assert source.index is source.index
+
+
+def test_a_reload_happens_off_the_callers_path(write_faq, monkeypatch):
+    """While the new index is being built, readers get the old one at once."""
+    path = write_faq(BEFORE)
+    source = FaqSource(path)
+    old = source.index
+    started, release = threading.Event(), threading.Event()
+    real_load = FaqIndex.load
+
+    def slow_load(file):
+        started.set()
+        assert release.wait(timeout=30)
+        return real_load(file)
+
+    monkeypatch.setattr(bot.faq.source.FaqIndex, "load", slow_load)
+    path.write_text(AFTER, encoding="utf-8")
+    _touch_later(path)
+    assert source.index is old  # starts the rebuild, does not wait for it
+    assert started.wait(timeout=30)
+    assert source.index is old  # still building: the old index keeps serving
+    release.set()
+    assert "오후 10시" in answer(source)
+    assert source.index is source.index
+
+
+def test_an_edit_during_a_rebuild_is_loaded_too(write_faq, monkeypatch):
+    path = write_faq(BEFORE)
+    source = FaqSource(path)
+    started, release = threading.Event(), threading.Event()
+    real_load = FaqIndex.load
+
+    def slow_load(file):
+        started.set()
+        assert release.wait(timeout=30)
+        return real_load(file)
+
+    monkeypatch.setattr(bot.faq.source.FaqIndex, "load", slow_load)
+    path.write_text(BEFORE.replace("오후 6시", "오후 8시"), encoding="utf-8")
+    _touch_later(path)
+    assert source.index is not None  # starts the rebuild
+    assert started.wait(timeout=30)
+    path.write_text(AFTER, encoding="utf-8")  # a second edit while the first is loading
+    _touch_later(path)
+    _touch_later(path)
+    release.set()
+    assert "오후 10시" in answer(source)
