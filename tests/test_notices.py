@@ -10,12 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from sqlmodel import Session, select
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings
 from storage.models import AuditEntry, InfoPost, Notice
-from tests.conftest import SAMPLE_FAQ
+from tests.conftest import load_county
 from tests.conversation import Conversation
 
 KST = ZoneInfo("Asia/Seoul")
@@ -41,27 +40,22 @@ def county(
     tmp_path: Path, database_url: str, *, rooms: list[tuple] = ROOMS, **sections: Any
 ) -> Settings:
     """The county's config with five rooms in four groups, plus `sections` (notices, feeds …)."""
-    config = {
-        "county": "시험군",
-        "timezone": "Asia/Seoul",
-        "database": database_url,
-        "faq": str(SAMPLE_FAQ),
-        "state_dir": str(tmp_path / "var"),
-        "officers": [
+    return load_county(
+        tmp_path,
+        database_url,
+        environ={},
+        officers=[
             {"name": "김주무관", "role": "officer", "ids": {"chat": OFFICER}},
             {"name": "박팀장", "role": "admin", "ids": {"chat": "admin-park"}},
         ],
-        "rooms": [
+        rooms=[
             {"key": k, "name": n, "platform": p, "chat_id": c, "groups": g, "mode": "mention"}
             for k, n, p, c, g in rooms
         ],
-        "officer_room": {"platform": "chat", "chat_id": "room-officers"},
-        "platforms": {"webchat": {"host": "127.0.0.1", "port": 0}},
+        officer_room={"platform": "chat", "chat_id": "room-officers"},
+        platforms={"webchat": {"host": "127.0.0.1", "port": 0}},
         **sections,
-    }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return load_settings(path, environ={})
+    )
 
 
 async def started(settings: Settings) -> Conversation:

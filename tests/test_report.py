@@ -26,6 +26,17 @@ from tests.test_queue import STREETLIGHT, SWING, report
 KST = ZoneInfo("Asia/Seoul")
 HEADER = ["구분", "접수", "정보 제공", "주요 민원: 소계", "완료: 해결", "완료: 불가"]
 HEADER += ["완료: 장기 추진", "추진중"]
+NOVEMBER_ROOMS = [
+    ["플랫폼", "소통방", "인원"],
+    ["chat", "육아 소통방", "130"],
+    ["chat", "이장단 소통방", "35"],
+    ["chat", "소계", "165"],
+    ["웹 채팅", "웹 육아방", "48"],
+    ["웹 채팅", "소계", "48"],
+    ["총계", "", "213"],
+]
+"""The autumn's rooms table for November, in `/report` and `sotong report` alike: the latest
+count taken before the end of November, by platform."""
 
 
 def kst(month: int, day: int, hour: int = 10) -> datetime:
@@ -123,16 +134,7 @@ async def test_the_november_report_counts_each_case_as_it_stood_at_the_end_of_no
     # d in progress and e received (resolved only in December); 3 posts and 1 notice.
     assert table["2024. 11월"] == ["9", "4", "5", "1", "1", "1", "2"]
     assert table["합계"] == ["12", "5", "7", "3", "1", "1", "2"]
-    # Rooms: the latest count taken before the end of November, by platform.
-    assert room_table(text) == [
-        ["플랫폼", "소통방", "인원"],
-        ["chat", "육아 소통방", "130"],
-        ["chat", "이장단 소통방", "35"],
-        ["chat", "소계", "165"],
-        ["웹 채팅", "웹 육아방", "48"],
-        ["웹 채팅", "소계", "48"],
-        ["총계", "", "213"],
-    ]
+    assert room_table(text) == NOVEMBER_ROOMS
 
 
 async def test_a_past_month_is_read_as_of_its_own_end(bot, autumn):
@@ -198,15 +200,7 @@ async def test_sotong_report_prints_the_same_numbers_as_csv_and_markdown(bot, au
         ["2024. 11월", "9", "4", "5", "1", "1", "1", "2"],
         ["합계", "12", "5", "7", "3", "1", "1", "2"],
     ]
-    assert list(csv.reader(io.StringIO(rooms))) == [
-        ["플랫폼", "소통방", "인원"],
-        ["chat", "육아 소통방", "130"],
-        ["chat", "이장단 소통방", "35"],
-        ["chat", "소계", "165"],
-        ["웹 채팅", "웹 육아방", "48"],
-        ["웹 채팅", "소계", "48"],
-        ["총계", "", "213"],
-    ]
+    assert list(csv.reader(io.StringIO(rooms))) == NOVEMBER_ROOMS
     markdown = sotong(config_path, "report", "--month", "2024-11", "--format", "markdown")
     assert "| 2024. 11월 | 9 | 4 | 5 | 1 | 1 | 1 | 2 |" in markdown.stdout
     assert "| 총계 |  | 213 |" in markdown.stdout

@@ -17,32 +17,13 @@ from bot.messages import Command, Event, MemberJoined, Message, Outgoing
 from bot.outbox import enqueue
 from bot.web import WebServer
 from storage import session_scope
-from tests.fakes import ENVIRONMENT, KIM_SLACK, OFFICERS, YOUTH, county_config, running
-from tests.fakes.slack import BOT_USER, FakeSlack
+from tests.fakes import ENVIRONMENT, KIM_SLACK, OFFICERS, YOUTH, county_config, ignore, running
+from tests.fakes.slack import BOT_USER
 from tests.running import free_port
 
 QUESTION = "음식물 쓰레기 봉투 어디서 사요?"
 ANSWER = "전용 봉투는 읍내 마트와 편의점에서 판매합니다"
 JIEUN, SEOJUN = "UJIEUN", "USEOJUN"
-
-
-@pytest.fixture
-async def slack():
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def county(tmp_path, database_url):
-    """The county's config with the given platform sections, on each kind of database."""
-    return lambda **platforms: county_config(tmp_path, database_url, **platforms)
-
-
-@pytest.fixture
-def sqlite_county(tmp_path):
-    """The same on SQLite only: for tests where the kind of database makes no difference
-    (the inbox's deduplication and restarts run on both)."""
-    return lambda **options: county_config(tmp_path, f"sqlite:///{tmp_path}/db", **options)
 
 
 @pytest.fixture
@@ -55,10 +36,6 @@ def http_mode(slack, county):
 
 def threads(posted) -> list[str | None]:
     return [p.thread_ts for p in posted]
-
-
-async def ignore(event) -> None:
-    """A dispatch for tests that only look at what the adapter sends."""
 
 
 # --- residents ask in channels (Socket Mode) --------------------------------------------------

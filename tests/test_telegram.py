@@ -21,8 +21,16 @@ from bot.outbox import enqueue
 from bot.web import WebServer
 from storage import session_scope
 from storage.models import OutboxItem
-from tests.fakes import HEADS, KIM_TELEGRAM, PARENTING, PARK_TELEGRAM, county_config, running
-from tests.fakes.telegram import SECRET_HEADER, FakeTelegram
+from tests.fakes import (
+    HEADS,
+    KIM_TELEGRAM,
+    PARENTING,
+    PARK_TELEGRAM,
+    county_config,
+    ignore,
+    running,
+)
+from tests.fakes.telegram import SECRET_HEADER
 from tests.running import free_port
 
 # The adapter already reads `retry_after` as seconds or a timedelta (PTB 22's deprecation).
@@ -33,31 +41,8 @@ ANSWER = "전용 봉투는 읍내 마트와 편의점에서 판매합니다"
 JIEUN, SEOJUN = 501, 502
 
 
-@pytest.fixture
-async def telegram():
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def county(tmp_path, database_url):
-    """The county's config with the given platform sections, on each kind of database."""
-    return lambda **platforms: county_config(tmp_path, database_url, **platforms)
-
-
-@pytest.fixture
-def sqlite_county(tmp_path):
-    """The same on SQLite only: for tests where the kind of database makes no difference
-    (the inbox's deduplication and restarts run on both)."""
-    return lambda **options: county_config(tmp_path, f"sqlite:///{tmp_path}/db", **options)
-
-
 def replies(sent) -> list[int | None]:
     return [s.reply_to for s in sent]
-
-
-async def ignore(event) -> None:
-    """A dispatch for tests that only look at what the adapter sends."""
 
 
 # --- a resident asks, the bot answers ---------------------------------------------------------

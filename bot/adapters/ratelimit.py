@@ -123,3 +123,32 @@ async def keep_trying(
         except Exception as exc:
             log.error("%s failed for good: %s", what, exc)
             return
+
+
+async def connect_or_keep_trying(
+    connect: Callable[[], Awaitable[None]],
+    *,
+    platform: str,
+    where: str,
+    transient: tuple[type[BaseException], ...],
+    first: float = 1.0,
+) -> asyncio.Task[None] | None:
+    """Run `connect` once; when `where` is out of reach, keep trying in a background task
+    (returned, for `stop_trying`), so one unreachable platform never holds up the others."""
+    try:
+        await connect()
+    except transient as exc:
+        log.warning(
+            "%s: cannot reach %s yet (%r); connecting in the background", platform, where, exc
+        )
+        return asyncio.create_task(
+            keep_trying(connect, what=f"{platform}: connecting", transient=transient, first=first)
+        )
+    return None
+
+
+async def stop_trying(task: asyncio.Task[None] | None) -> None:
+    """Cancel a `connect_or_keep_trying` task and wait until it has really ended."""
+    if task is not None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -32,7 +32,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapter import Adapter, Capabilities, Dispatch, SendError
-from bot.adapters.ratelimit import RateLimiter, keep_trying
+from bot.adapters.ratelimit import RateLimiter, connect_or_keep_trying, stop_trying
 from bot.config import Settings, SlackSettings
 from bot.messages import Event, MemberJoined, MemberLeft, Message, Outgoing, parse_text
 from bot.web import WebServer
@@ -148,18 +148,13 @@ class SlackAdapter(Adapter):
 
     async def start(self, dispatch: Dispatch) -> None:
         self._dispatch = dispatch
-        try:
-            await self._connect()
-        except UNREACHABLE as exc:
-            log.warning("slack: cannot reach Slack yet (%r); connecting in the background", exc)
-            self._reconnect = asyncio.create_task(
-                keep_trying(
-                    self._connect,
-                    what="slack: connecting",
-                    transient=UNREACHABLE,
-                    first=self.retry_first,
-                )
-            )
+        self._reconnect = await connect_or_keep_trying(
+            self._connect,
+            platform=PLATFORM,
+            where="Slack",
+            transient=UNREACHABLE,
+            first=self.retry_first,
+        )
 
     async def _connect(self) -> None:
         """Check the tokens (`auth.test`, `apps.connections.open`), then open the socket."""
@@ -182,9 +177,7 @@ class SlackAdapter(Adapter):
         log.info("slack: connected as %s (%s)", auth.get("user"), self.config.mode)
 
     async def stop(self) -> None:
-        if self._reconnect is not None:
-            self._reconnect.cancel()
-            await asyncio.gather(self._reconnect, return_exceptions=True)
+        await stop_trying(self._reconnect)
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None

@@ -50,7 +50,14 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapter import Adapter, Capabilities, CommandInfo, Dispatch, SendError
-from bot.adapters.ratelimit import RateLimiter, Saturated, Window, backoff, keep_trying
+from bot.adapters.ratelimit import (
+    RateLimiter,
+    Saturated,
+    Window,
+    backoff,
+    connect_or_keep_trying,
+    stop_trying,
+)
 from bot.config import Settings, TelegramSettings
 from bot.context import ROLES
 from bot.messages import Event, MemberJoined, MemberLeft, Message, Outgoing, parse_text
@@ -150,22 +157,13 @@ class TelegramAdapter(Adapter):
 
     async def start(self, dispatch: Dispatch) -> None:
         self._dispatch = dispatch
-        try:
-            await self._connect()
-        except NetworkError as exc:
-            log.warning(
-                "telegram: cannot reach %s yet (%s); connecting in the background",
-                self.base_url,
-                exc,
-            )
-            self._reconnect = asyncio.create_task(
-                keep_trying(
-                    self._connect,
-                    what="telegram: connecting",
-                    transient=(NetworkError,),
-                    first=self.retry_first,
-                )
-            )
+        self._reconnect = await connect_or_keep_trying(
+            self._connect,
+            platform=PLATFORM,
+            where=self.base_url,
+            transient=(NetworkError,),
+            first=self.retry_first,
+        )
 
     async def _connect(self) -> None:
         """Check the token, then poll or register the webhook. Safe to call again after a
@@ -195,9 +193,7 @@ class TelegramAdapter(Adapter):
             await self._publish(self._commands)
 
     async def stop(self) -> None:
-        if self._reconnect is not None:
-            self._reconnect.cancel()
-            await asyncio.gather(self._reconnect, return_exceptions=True)
+        await stop_trying(self._reconnect)
         application = self.application
         if application.updater is not None and application.updater.running:
             await application.updater.stop()  # confirms the updates fetched so far

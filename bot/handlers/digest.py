@@ -14,8 +14,7 @@ from sqlmodel import Session, select
 from bot.app import App, Ticker
 from bot.handlers import deadlines, views
 from bot.handlers.queue import OPEN
-from bot.messages import Outgoing
-from bot.outbox import enqueue
+from bot.scheduler import to_officers
 from storage.db import session_scope
 from storage.models import OutboxItem, Person, Ticket
 
@@ -30,20 +29,6 @@ def open_tickets(session: Session, *, due_before: datetime | None = None) -> lis
     if due_before is not None:
         query = query.where(Ticket.due_at.is_not(None), Ticket.due_at <= due_before)
     return list(session.exec(query.order_by(Ticket.due_at, Ticket.id)).all())
-
-
-def _post(app: App, session: Session, text: str, now: datetime, key: str) -> bool:
-    """Queue `text` for the officer room once per `key`."""
-    room = app.settings.officer_room
-    queued = enqueue(
-        session,
-        Outgoing(platform=room.platform, chat_id=room.chat_id, text=text),
-        now,
-        dedupe_key=key,
-    )
-    if queued:
-        app.outbox.wake.set()
-    return queued
 
 
 def daily_digest(app: App) -> Ticker:
@@ -64,7 +49,7 @@ def daily_digest(app: App) -> Ticker:
             if session.exec(select(OutboxItem.id).where(OutboxItem.dedupe_key == key)).first():
                 return
             since = datetime.combine(local.date(), at, tzinfo=tz) - timedelta(days=1)
-            _post(app, session, _digest_text(app, session, now, since), now, key)
+            to_officers(app, session, _digest_text(app, session, now, since), now, key=key)
 
     return digest
 
@@ -111,7 +96,8 @@ def deadline_reminders(app: App) -> Ticker:
                 ticket.reminded_at = now
                 session.add(ticket)
                 key = f"reminder:{ticket.id}:{ticket.due_at.isoformat()}"
-                _post(app, session, _reminder_text(app, session, ticket, now), now, key)
+                text = _reminder_text(app, session, ticket, now)
+                to_officers(app, session, text, now, key=key)
 
     return remind
 

@@ -12,16 +12,15 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.web import WebServer
-from tests.conftest import SAMPLE_FAQ
+from tests.conftest import load_county
 from tests.fakes import slack, telegram
 
 if TYPE_CHECKING:
     from bot.adapter import Adapter
     from bot.app import App
+    from bot.messages import Event
 
 PARENTING = -1001001
 """Telegram: 육아 소통방 (listen)."""
@@ -65,17 +64,15 @@ def county_config(
         ("heads", "이장단 소통방", "telegram", HEADS, "이장단", "mention"),
         ("youth", "청년 소통방", "slack", YOUTH, "청년", "listen"),
     ]
-    config = {
-        "county": "시험군",
-        "timezone": "Asia/Seoul",
-        "database": database_url,
-        "faq": str(SAMPLE_FAQ),
-        "state_dir": str(tmp_path / "var"),
-        "officers": [
+    return load_county(
+        tmp_path,
+        database_url,
+        environ=ENVIRONMENT if environ is None else environ,
+        officers=[
             {"name": name, "role": role, "ids": {"telegram": tg, "slack": sl}}
             for name, role, tg, sl in officers
         ],
-        "rooms": [
+        rooms=[
             {
                 "key": key,
                 "name": name,
@@ -86,12 +83,13 @@ def county_config(
             }
             for key, name, platform, chat_id, group, mode in rooms
         ],
-        "officer_room": {"platform": "slack", "chat_id": OFFICERS},
-        "platforms": platforms,
-    }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return load_settings(path, environ=ENVIRONMENT if environ is None else environ)
+        officer_room={"platform": "slack", "chat_id": OFFICERS},
+        platforms=platforms,
+    )
+
+
+async def ignore(event: Event) -> None:
+    """A dispatch for tests that only look at what an adapter sends."""
 
 
 MakeAdapters = Callable[[Settings, WebServer], Sequence["Adapter"]]
