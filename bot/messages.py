@@ -119,6 +119,9 @@ class Outgoing:
     quick_replies: tuple[str, ...] = ()
     to_user: str | None = None
     """Set for a 1:1 message: the platform user id it is meant for."""
+    link: tuple[str, str] | None = None
+    """(label, url) shown under the text: as a titled link where the platform has them,
+    else as the bare url (see `plain_text`)."""
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
     """Free-form data for tools (e.g. replay's event index); never shown to people."""
 
@@ -131,4 +134,10 @@ class Outgoing:
     def from_json(raw: str) -> Outgoing:
         data = json.loads(raw)
         data["quick_replies"] = tuple(data.get("quick_replies") or ())
+        data["link"] = tuple(data["link"]) if data.get("link") else None
         return Outgoing(**data)
+
+    @property
+    def plain_text(self) -> str:
+        """The text with its link's url on a line of its own, for platforms without links."""
+        return f"{self.text}\n{self.link[1]}" if self.link else self.text

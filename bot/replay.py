@@ -99,7 +99,7 @@ def _printable(settings: Settings, out: Outgoing, index_of: dict[str, int]) -> d
     return {
         "platform": out.platform,
         "room": room.key if room else out.chat_id,
-        "text": out.text,
+        "text": out.plain_text,
         "reply_to": index_of.get(out.reply_to) if out.reply_to else None,
         "to_user": out.to_user,
     }

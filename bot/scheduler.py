@@ -342,13 +342,14 @@ def post(
     *,
     key: str,
     now: datetime,
+    link: tuple[str, str] | None = None,
 ) -> int:
     """Queue `text` once to each room (outbox dedupe key `<key>:<room>`); returns how many
     entries are new. Each is recorded under `broadcast` for its delivery report."""
     queued = 0
     for room in rooms:
         dedupe = f"{key}:{room.key}"
-        out = Outgoing(platform=room.platform, chat_id=room.chat_id, text=text)
+        out = Outgoing(platform=room.platform, chat_id=room.chat_id, text=text, link=link)
         if enqueue(session, out, now, dedupe_key=dedupe):
             queued += 1
         known = session.exec(

@@ -278,6 +278,7 @@ KO: dict[str, str] = {
     "broadcast.report_pending": "… 재시도 중: {room} — {error}",
     "broadcast.report_no_rooms": "대상 그룹에 방이 없어 보내지 않았습니다.",
     "feed.item": "[{source}] {title}",
+    "feed.read_more": "자세히 보기",
     "feed.batch_title": "{source} 새 소식 {count}건",
     "feed.failed": (
         "[새 소식 읽기 실패] {source} ({url}): {error}. "
@@ -538,6 +539,7 @@ EN: dict[str, str] = {
     "broadcast.report_pending": "… retrying: {room} — {error}",
     "broadcast.report_no_rooms": "No room is in the target groups; nothing was sent.",
     "feed.item": "[{source}] {title}",
+    "feed.read_more": "Read more",
     "feed.batch_title": "{source}: {count} new",
     "feed.failed": (
         "[News feed failing] {source} ({url}): {error}. "

@@ -77,7 +77,7 @@ async def at(bot: Conversation, when: datetime) -> dict[str, list[str]]:
 def received(bot: Conversation) -> dict[str, list[str]]:
     by_chat: dict[str, list[str]] = {}
     for out in bot.sent:
-        by_chat.setdefault(out.chat_id, []).append(out.text)
+        by_chat.setdefault(out.chat_id, []).append(out.plain_text)  # as a linkless room reads it
     bot.sent.clear()
     return by_chat
 

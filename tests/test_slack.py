@@ -236,3 +236,24 @@ async def test_a_missing_app_token_turns_slack_off_with_a_log_line(slack, tmp_pa
         assert platform_adapters(settings, WebServer("127.0.0.1", 0)) == []
     assert "slack: Socket Mode needs an app token" in caplog.text
     assert "SLACK_APP_TOKEN" in caplog.text
+
+
+async def test_a_news_link_is_a_titled_link_and_the_text_stays_as_written(slack, sqlite_county):
+    adapter = SlackAdapter(sqlite_county(slack=slack.section()), WebServer("x", 0))
+    await adapter.start(ignore)
+    try:
+        await adapter.send(
+            Outgoing(
+                "slack",
+                YOUTH,
+                "[군청 소식] <청년> 창업 & 교육",
+                link=("자세히 보기", "https://county.example/news?id=1&p=2"),
+            )
+        )
+    finally:
+        await adapter.stop()
+    [posted] = slack.to(YOUTH)
+    assert posted.text == (
+        "[군청 소식] &lt;청년&gt; 창업 &amp; 교육\n"
+        "<https://county.example/news?id=1&amp;p=2|자세히 보기>"
+    )

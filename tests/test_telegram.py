@@ -363,3 +363,23 @@ async def test_a_wrong_token_fails_at_start_with_a_clear_message(telegram, sqlit
         "telegram: the bot token was rejected (401 Unauthorized) — "
         "check platforms.telegram.token (TELEGRAM_BOT_TOKEN)"
     )
+
+
+async def test_a_news_link_is_a_titled_link_counted_in_utf16(telegram, sqlite_county):
+    adapter = TelegramAdapter(sqlite_county(telegram=telegram.section()), WebServer("x", 0))
+    await adapter.start(ignore)
+    try:
+        news = Outgoing(
+            "telegram",
+            str(PARENTING),
+            "[군청 소식] 😀 김장 나눔 행사",
+            link=("자세히 보기", "https://county.example/news/1"),
+        )
+        await adapter.send(news)
+    finally:
+        await adapter.stop()
+    [sent] = telegram.to(PARENTING)
+    assert sent.text == "[군청 소식] 😀 김장 나눔 행사\n자세히 보기"
+    [entity] = sent.entities
+    assert entity["type"] == "text_link" and entity["url"] == "https://county.example/news/1"
+    assert (entity["offset"], entity["length"]) == (len(news.text) + 2, 6)  # 😀 is 2 units

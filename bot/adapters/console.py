@@ -62,7 +62,7 @@ class ConsoleAdapter(Adapter):
         self.finished.set()
 
     async def send(self, out: Outgoing) -> str:
-        print(f"\n{self.bot_name}> {out.text}", flush=True)
+        print(f"\n{self.bot_name}> {out.plain_text}", flush=True)
         for number, choice in enumerate(out.quick_replies, 1):
             print(f"  [{number}] {choice}", flush=True)
         return str(next(self._ids))

@@ -332,7 +332,7 @@ class SlackAdapter(Adapter):
     async def send(self, out: Outgoing) -> str:
         if not self.connected:
             raise SendError("slack: not connected yet")
-        message: dict[str, Any] = {"channel": out.chat_id, "text": _escape(out.text)}
+        message: dict[str, Any] = {"channel": out.chat_id, "text": _slack_text(out)}
         thread = out.thread_id or (None if out.to_user else out.reply_to)
         if thread:
             message["thread_ts"] = thread
@@ -396,6 +396,14 @@ def _retry_after(headers: Mapping[str, Any]) -> float:
 
 def _time(ts: str | float | None) -> datetime:
     return datetime.fromtimestamp(float(ts), UTC) if ts else datetime.now(UTC)
+
+
+def _slack_text(out: Outgoing) -> str:
+    """The text as written, and its link as Slack's titled `<url|label>`."""
+    if out.link is None:
+        return _escape(out.text)
+    label, url = out.link
+    return f"{_escape(out.text)}\n<{_escape(url)}|{_escape(label).replace('|', '¦')}>"
 
 
 def _escape(text: str) -> str:

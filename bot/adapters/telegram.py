@@ -339,7 +339,8 @@ class TelegramAdapter(Adapter):
     async def send(self, out: Outgoing) -> str:
         if not self._connected:
             raise SendError("telegram: not connected yet")
-        parts = split_text(out.text)
+        room_for_link = _length(out.link[0]) + 1 if out.link else 0
+        parts = split_text(out.text, MAX_TEXT - room_for_link)
         key = (out.chat_id, out.reply_to, out.text)
         done, first_id = self._partial.pop(key, (0, ""))
         for index in range(done, len(parts)):
@@ -369,6 +370,12 @@ class TelegramAdapter(Adapter):
                 ]
             )
         thread = int(out.thread_id) if out.thread_id and out.thread_id.isdigit() else None
+        entities = None
+        if last and out.link:  # a titled link, as an entity: no markup to escape in the text
+            label, url = out.link
+            text = f"{text}\n{label}"
+            offset = _length(text) - _length(label)
+            entities = [MessageEntity(MessageEntity.TEXT_LINK, offset, _length(label), url=url)]
         try:
             async with self.limiter.slot(*self._windows(out.chat_id), max_wait=self.limit_wait):
                 with _as_send_error():
@@ -378,6 +385,7 @@ class TelegramAdapter(Adapter):
                         reply_parameters=reply,
                         reply_markup=keyboard,
                         message_thread_id=thread,
+                        entities=entities,
                     )
         except Saturated as full:  # a long burst: the outbox keeps it until there is room
             raise SendError(f"telegram: {full}", retry_after=full.wait) from None
@@ -498,11 +506,15 @@ def _units(char: str) -> int:
     return 2 if ord(char) > 0xFFFF else 1
 
 
+def _length(text: str) -> int:
+    return sum(map(_units, text))
+
+
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """`text` in pieces Telegram accepts, cut after a line where possible, else after a word."""
     pieces: list[str] = []
     rest = text
-    while sum(map(_units, rest)) > limit:
+    while _length(rest) > limit:
         size = cut = 0
         while size + _units(rest[cut]) <= limit:
             size += _units(rest[cut])

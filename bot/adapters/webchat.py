@@ -124,6 +124,7 @@ class WebchatAdapter(Adapter):
             bot=True,
             reply_to=out.reply_to,
             quick_replies=list(out.quick_replies),
+            link={"label": out.link[0], "url": out.link[1]} if out.link else None,
         )
         await self._broadcast(room, message)
         return message["id"]
@@ -294,6 +295,7 @@ class WebchatAdapter(Adapter):
         reply_to: str | None,
         quick_replies: list[str] | None = None,
         message_id: str | None = None,
+        link: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         message = {
             "type": "message",
@@ -305,6 +307,7 @@ class WebchatAdapter(Adapter):
             "bot": bot,
             "reply_to": reply_to,
             "quick_replies": quick_replies or [],
+            "link": link,
             "at": datetime.now(UTC).isoformat(),
         }
         self._history[room].append(message)

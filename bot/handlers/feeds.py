@@ -216,7 +216,8 @@ class FeedJob:
             return
         for entry in fresh:
             key = f"news:{feed.id}:{entry.key}"
-            post(session, broadcast, rooms, format_item(texts, source, entry), key=key, now=now)
+            text, link = format_item(texts, source, entry)
+            post(session, broadcast, rooms, text, link=link, key=key, now=now)
             if rooms:
                 count_as_information(session, kind="news", title=entry.title, key=key, now=now)
         log.info("feed %s: %d new items to %d rooms", config.url, len(fresh), len(rooms))
@@ -229,13 +230,13 @@ def _chronological(entry: Entry) -> tuple[float, int]:
     return (stamp, -entry.order)
 
 
-def format_item(texts: Any, source: str, entry: Entry) -> str:
+def format_item(texts: Any, source: str, entry: Entry) -> tuple[str, tuple[str, str] | None]:
+    """The item's text, and its link for each adapter to render as its platform does."""
     parts = [texts("feed.item", source=source, title=entry.title)]
     if entry.summary and entry.summary != entry.title:
         parts.append(entry.summary)
-    if entry.link:
-        parts.append(entry.link)
-    return "\n".join(parts)
+    link = (texts("feed.read_more"), entry.link) if entry.link else None
+    return "\n".join(parts), link
 
 
 # --- reading ------------------------------------------------------------------------------------

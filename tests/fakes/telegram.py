@@ -40,6 +40,7 @@ class Sent:
     thread_id: int | None
     at: float
     allow_without_reply: bool = False
+    entities: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass
@@ -245,6 +246,7 @@ class FakeTelegram(FakeServer):
                 thread_id=int(thread) if thread else None,
                 at=time.monotonic(),
                 allow_without_reply=bool(reply.get("allow_sending_without_reply")),
+                entities=tuple(json_field(params.get("entities")) or ()),
             )
         )
         return message
