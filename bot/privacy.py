@@ -110,6 +110,22 @@ def mask(
     return Masked("".join(pieces), found)
 
 
+def remove_contacts(text: str, contacts: Collection[str], placeholder: str) -> str:
+    """`text` with each of `contacts` (phones compared by digits, e-mails as written)
+    replaced whole: for erasing one person, whose number others may have quoted."""
+    wanted = {_digits(c) if "@" not in c else c.lower() for c in contacts}
+    pieces: list[str] = []
+    last = 0
+    for kind, match in _find(text):
+        value = match.group().lower() if kind == "email" else _digits(match.group())
+        if value not in wanted:
+            continue
+        pieces += [text[last : match.start()], placeholder]
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def extract_contacts(text: str) -> list[str]:
     """Phone numbers (as `010-1234-5678`) and e-mail addresses in `text`, once each in order of
     appearance: kept on the resident's record, for officers' eyes only."""

@@ -36,6 +36,7 @@ KO: dict[str, str] = {
     "ticket.status": "[접수번호 {receipt}] 현재 상태: {status} · 처리 기한 {due}",
     "ticket.status_denied": "본인이 접수한 민원이나 이 방의 공개 민원만 확인할 수 있습니다.",
     "ticket.not_found": "접수번호 {receipt}인 민원을 찾을 수 없습니다.",
+    "ticket.erased_number": "[삭제된 번호]",
     "ticket.erased": "(개인정보 삭제 요청으로 지운 내용)",
     "person.erased": "(삭제된 이용자)",
     "pii.rrn_removed": (
@@ -317,6 +318,7 @@ EN: dict[str, str] = {
     "ticket.status": "[Receipt {receipt}] Status: {status} · due {due}",
     "ticket.status_denied": "You can only check your own cases or this room's public ones.",
     "ticket.not_found": "No case with receipt {receipt}.",
+    "ticket.erased_number": "[number erased]",
     "ticket.erased": "(removed at the person's request)",
     "person.erased": "(erased user)",
     "pii.rrn_removed": (

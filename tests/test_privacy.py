@@ -226,3 +226,12 @@ def test_tracebacks_are_masked(captured: Captured) -> None:
 def test_percent_signs_survive_masking(captured: Captured) -> None:
     logging.getLogger("sotong.test.privacy").info("%d%% done for %s", 50, "010-1234-5678")
     assert captured.lines == ["50% done for 010-****-5678"]
+
+
+def test_erasing_removes_one_persons_numbers_however_they_were_written():
+    from bot.privacy import remove_contacts
+
+    text = "민원인 01022223333, 010-2222-3333, jieun@example.com / 이웃 010-9999-8888"
+    assert remove_contacts(text, ["010-2222-3333", "Jieun@example.com"], "[삭제]") == (
+        "민원인 [삭제], [삭제], [삭제] / 이웃 010-9999-8888"
+    )

@@ -57,6 +57,8 @@ async def test_erase_removes_personal_data_and_keeps_the_counts(bot, config_path
     await bot.say("mom-1", "/resolve 1 제가 고쳤어요", room=None)  # refused, audited
     theirs = await report(bot, "mom-2", SWING)
     await bot.say("mom-1", "놀이터 그네가 아직도 고장이에요", mention=True)  # follows mom-2's
+    note = f"/note {mine} 민원인과 {PHONE.replace('-', '')}로 통화함"
+    await bot.say("officer-kim", note, room=None)
     await bot.say("officer-kim", f"/resolve {mine} 교체했습니다", room=None)
     await bot.stop()
 
@@ -80,8 +82,10 @@ async def test_erase_removes_personal_data_and_keeps_the_counts(bot, config_path
         remaining += [a.detail or "" for a in session.exec(select(AuditEntry))]
         remaining += [a.user_id or "" for a in session.exec(select(AuditEntry))]
         for text in remaining:
-            assert "mom-1" not in text and "2222" not in text and "가로등이 꺼져" not in text
+            assert "mom-1" not in text and "가로등이 꺼져" not in text
+            assert "2222" not in text  # masked traces (010-****-3333) may stay; the number not
         assert any(SWING in text for text in remaining)  # others' data stays
+        assert "민원인과 [삭제된 번호]로 통화함" in remaining  # the officer's note, number gone
         [audit] = session.exec(select(AuditEntry).where(AuditEntry.action == "privacy.erase"))
         assert f"person {erased.id}" in audit.detail and "본인 요청" in audit.detail
         assert audit.user_id.startswith("cli:")

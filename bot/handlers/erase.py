@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from bot.privacy import extract_contacts, remove_contacts
 from bot.texts import Texts
 from storage.models import (
     AuditEntry,
@@ -60,8 +61,10 @@ def erase_person(
     accounts = list(session.exec(select(Identity).where(Identity.person_id == person.id)).all())
     inbox_ids = _erase_inbox(session, accounts, placeholder)
     outbox = _erase_outbox(session, accounts, inbox_ids, placeholder)
+    contacts = _contacts(session, person)
     tickets = _erase_tickets(session, person, placeholder)
     _erase_audit(session, person, accounts, placeholder)
+    _forget_contacts(session, contacts, texts("ticket.erased_number"))
     for account in accounts:
         session.delete(account)
     person.name = texts("person.erased")
@@ -155,6 +158,32 @@ def _erase_tickets(session: Session, person: Person, placeholder: str) -> int:
             follower.chat_id = ERASED_ID
         session.add(follower)
     return len(tickets)
+
+
+def _contacts(session: Session, person: Person) -> list[str]:
+    """The person's phone numbers and e-mails: on their record and in what they reported."""
+    found = extract_contacts(person.contact or "")
+    for ticket in session.exec(select(Ticket).where(Ticket.reporter_id == person.id)).all():
+        found += extract_contacts(ticket.text or "")
+    return found
+
+
+def _forget_contacts(session: Session, contacts: list[str], placeholder: str) -> None:
+    """Officers' notes, commands and messages may quote the person's number: remove it from
+    everything stored, whoever wrote it. Rare and thorough, so a full scan is fine."""
+    if not contacts:
+        return
+    for model, column in (
+        (TicketEvent, "text"),
+        (InboxItem, "payload"),
+        (OutboxItem, "payload"),
+        (AuditEntry, "detail"),
+    ):
+        for row in session.exec(select(model)).all():
+            value = getattr(row, column)
+            if value and value != (cleaned := remove_contacts(value, contacts, placeholder)):
+                setattr(row, column, cleaned)
+                session.add(row)
 
 
 def _erase_audit(
