@@ -46,7 +46,9 @@ COVERAGE = 0.65  # the score mixes message coverage and phrasing coverage
 OFFER_MAX = 3
 SHORTLIST = 40
 PHRASE_FLOOR = 1.0  # a phrasing weighs at least this many rarest words
+NARROWER_RATIO = 0.85  # a runner-up this close is preferred when the best is narrower
 EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
+_HANGUL = re.compile(r"[가-힣]+")
 _BACKGROUND = re.compile(r"(?:서|니까|니깐|지만)[,.]?$")
 # Sentence ends: punctuation, new lines, or a 요/다 word followed later by the question asked.
 _SENTENCES = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[요다])[.,]?\s+(?=\S{2,}.*[?？]$)")
@@ -74,6 +76,7 @@ class Candidate:
     strength: float  # weight the entry's question covers, in units of the rarest word
     matched: tuple[str, ...]  # the message's words the entry's question covers
     missed: tuple[str, ...]  # the message's weightiest words the entry does not cover
+    unnamed: bool = False  # the message names none of the words every phrasing names
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class _Keys:
     core: frozenset[str]
     extra: frozenset[str]
     phrases: tuple[frozenset[str], ...]
+    defining: frozenset[str]  # concepts every phrasing names: what the entry is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,8 @@ class FaqIndex:
         phrases = tuple(self._text_concepts(p) for p in (entry.question, *entry.variants))
         core = frozenset().union(*phrases)
         extra = frozenset().union(*(self._text_concepts(t) for t in (entry.answer, *entry.tags)))
-        return _Keys(core=core, extra=extra - core, phrases=phrases)
+        defining = frozenset.intersection(*phrases) if len(phrases) > 1 else frozenset()
+        return _Keys(core=core, extra=extra - core, phrases=phrases, defining=defining)
 
     def _units(self, text: str) -> list[_Unit]:
         """The message's content words with weights; words outside the asking sentence, context
@@ -156,10 +161,16 @@ class FaqIndex:
         for part, factor in parts:
             analysis = analyse(part)
             nouns = {form.lower() for form, tag in analysis.morphs if tag in NOUN_TAGS}
+            # a noun carrying a particle (열이, 문을) is a noun, never a verb stem
+            marked = {
+                form.lower()
+                for (form, tag), (_, after) in itertools.pairwise(analysis.morphs)
+                if tag in NOUN_TAGS and after.startswith("J")
+            }
             adjuncts = _adjuncts(analysis.morphs)
             terms = self.concepts.in_text(analysis)
-            for term in (*terms, *self._speller.corrections(analysis)):
-                term = self._as_verb(term, nouns)
+            for term in (*self._split(terms, nouns), *self._speller.corrections(analysis)):
+                term = self._as_verb(term, nouns - marked)
                 exact = self.concepts.of(term)
                 known = [self._idf[c] for c in exact if c in self._idf]
                 # a word the FAQ knows only by its broader concept (토요일 → 요일) is known
@@ -178,6 +189,40 @@ class FaqIndex:
                 if exact not in units or units[exact].weight < weight:
                     units[exact] = _Unit(term, exact, self.concepts.broad(term), weight)
         return list(units.values())
+
+    def _knows(self, term: str) -> bool:
+        """Whether this FAQ uses the term, or a synonym or broader word of it."""
+        return bool((self.concepts.of(term) | self.concepts.broad(term)) & self._idf.keys())
+
+    def _split(self, terms: list[str], nouns: set[str]) -> list[str]:
+        """A compound noun this FAQ does not know (재해보험, 시골집) is read as its parts
+        when both parts are words of the FAQ (the analyser splits the same compound
+        differently in different sentences)."""
+        found: list[str] = []
+        for term in terms:
+            parts = None
+            if (
+                term in nouns
+                and len(term) >= 3
+                and _HANGUL.fullmatch(term)
+                and not self._knows(term)
+            ):
+                parts = self._parts(term)
+            if parts:
+                nouns.update(parts)
+                found.extend(parts)
+            else:
+                found.append(term)
+        return found
+
+    def _parts(self, term: str) -> list[str] | None:
+        for cut in range(len(term) - 1, 1, -1):  # the longest known first part first
+            left, right = term[:cut], term[cut:]
+            if not self._knows(left):
+                continue
+            if self._knows(right):
+                return [left, right]
+        return None
 
     def _as_verb(self, term: str, nouns: set[str]) -> str:
         """A verb stem the analyser took for a noun (허물 때, 지을 때) is read as the verb
@@ -252,6 +297,7 @@ class FaqIndex:
             strength=strength,
             matched=tuple(matched),
             missed=tuple(unit.term for unit in missed[:3]),
+            unnamed=bool(keys.defining) and not keys.defining & present,
         )
 
     def _phrase_share(self, phrase: frozenset[str], present: frozenset[str]) -> float:
@@ -278,7 +324,16 @@ class FaqIndex:
         alone = (
             best.score >= ALONE_AT and runner <= ALONE_RATIO * best.score and best.gap < ALONE_GAP
         )
-        if confident or alone:
+        # Two close entries, and only the best is about a word the message never names
+        # (음식물 쓰레기 asked as 쓰레기): the other is likelier the one meant; offer both.
+        narrower = (
+            len(ranked) > 1
+            and best.unnamed
+            and not ranked[1].unnamed
+            and ranked[1].gap <= best.gap  # ... and leaves out nothing the best covers
+            and ranked[1].score >= NARROWER_RATIO * best.score
+        )
+        if (confident or alone) and not narrower:
             return Decision("answer", best.entry, (), best.score)
         choices = tuple(c.entry for c in ranked[:OFFER_MAX] if c.score >= OFFER_AT)
         return Decision("offer", None, choices, best.score)

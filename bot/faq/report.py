@@ -97,6 +97,12 @@ def _why(result: Understanding, ranked: list[Candidate]) -> str:
             f"answers with [{decision.entry.id}]: score ≥ {ANSWER_AT}, ahead of the next entry "
             f"by ≥ {MARGIN}, and no weighty word of the message left uncovered"
         )
+    if decision.outcome == "offer" and ranked and ranked[0].unnamed and len(ranked) > 1:
+        ids = ", ".join(entry.id for entry in decision.choices)
+        return (
+            f"offers {ids} as choices: every phrasing of [{ranked[0].entry.id}] names a word "
+            f"the message does not, and [{ranked[1].entry.id}] is close"
+        )
     if decision.outcome == "offer":
         ids = ", ".join(entry.id for entry in decision.choices)
         return f"offers {ids} as choices: related, but none is clearly the answer"

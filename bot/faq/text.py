@@ -31,7 +31,7 @@ _WORD_SPAN = re.compile(r"\S+")
 
 NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 VERB_TAGS = frozenset({"VV", "VA", "VV-R", "VA-R", "VV-I", "VA-I"})
-JOIN_TAGS = NOUN_TAGS | VERB_TAGS | {"XPN", "XSN", "VX", "VX-R", "VX-I"}
+JOIN_TAGS = NOUN_TAGS | VERB_TAGS | {"XPN", "XSN", "VX", "VX-R", "VX-I", "MM"}
 
 _kiwi: Kiwi | None = None
 _kiwi_lock = threading.Lock()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.faq import FaqIndex
+from bot.faq.index import Candidate
 
 POOL = """
 - id: pool-fee
@@ -84,3 +87,75 @@ def test_ranking_explains_itself(county):
     assert best.entry.id == "birth-grant"
     assert "출산" in best.matched or "출산장려금" in "".join(best.matched)
     assert 0.0 <= best.coverage <= 1.0 and 0.0 <= best.phrase <= 1.0
+
+
+COMPOUNDS = """
+- id: crop-insurance
+  question: 농작물 재해 보험은 어떻게 가입하나요?
+  answer: 지역 농협에서 가입합니다.
+- id: night-pharmacy
+  question: 밤에 문 여는 약국은 어디인가요?
+  answer: 응급의료포털에서 확인하세요.
+- id: passport
+  question: 여권은 어디서 발급하나요?
+  answer: 군청 민원실에서 발급합니다.
+"""
+
+
+@pytest.fixture
+def compounds(write_faq) -> FaqIndex:
+    return FaqIndex.load(write_faq(COMPOUNDS))
+
+
+def test_an_unknown_compound_noun_is_read_as_the_parts_the_faq_knows(compounds):
+    # the analyser may keep 재해보험 whole in one sentence and split it in another
+    assert compounds._split(["재해보험"], {"재해보험"}) == ["재해", "보험"]
+    assert compounds._split(["여권"], {"여권"}) == ["여권"]  # a known word stays whole
+    assert compounds._split(["고양이집"], {"고양이집"}) == ["고양이집"]  # parts unknown
+
+
+def test_a_noun_with_a_particle_is_not_read_as_a_verb_stem(compounds):
+    terms = {unit.term for unit in compounds._units("밤에 아이가 열이 나요")}
+    assert "열다" not in terms  # 열이 (fever) is not 열다 (to open)
+
+
+WASTE = """
+- id: food-waste
+  question: 음식물쓰레기는 어떻게 버리나요?
+  variants: [음식물 쓰레기 봉투, 음식물 수거 용기]
+  answer: 음식물 전용 봉투에 담아 생활쓰레기와 같은 요일에 내놓으세요.
+- id: waste-schedule
+  question: 생활쓰레기 배출 요일과 시간이 어떻게 되나요?
+  variants: [일반쓰레기 버리는 날, 종량제 봉투 내놓는 시간]
+  answer: 일요일부터 목요일 저녁에 내놓으시면 수거합니다.
+- id: passport
+  question: 여권은 어디서 발급하나요?
+  answer: 군청 민원실에서 발급합니다.
+"""
+
+
+def test_an_entry_about_a_word_the_message_never_names_is_not_answered_over_a_close_one(
+    write_faq, monkeypatch
+):
+    index = FaqIndex.load(write_faq(WASTE))
+    food, schedule = index.entries[:2]
+    assert index._keys[0].defining == {"음식물"}  # every phrasing of food-waste names it
+    ranked = {c.entry.id: c for c in index.rank("쓰레기 내놓으면 가져가요?", 3)}
+    assert ranked["food-waste"].unnamed and not ranked["waste-schedule"].unnamed
+    unnamed = Candidate(food, 0.7, 0.8, 0.6, 0.0, 3.0, ("쓰레기",), (), unnamed=True)
+    named = Candidate(schedule, 0.65, 0.8, 0.5, 0.0, 3.0, ("쓰레기",), ())
+    monkeypatch.setattr(index, "rank", lambda text, limit=5: [unnamed, named])
+    assert index.decide("쓰레기 내놓으면 가져가요?").outcome == "offer"
+    monkeypatch.setattr(
+        index, "rank", lambda text, limit=5: [replace(unnamed, unnamed=False), named]
+    )
+    assert index.decide("쓰레기 내놓으면 가져가요?").outcome == "answer"
+    # a runner-up that leaves out a weighty word the best covers is no better
+    monkeypatch.setattr(index, "rank", lambda text, limit=5: [unnamed, replace(named, gap=0.3)])
+    assert index.decide("쓰레기 내놓으면 가져가요?").outcome == "answer"
+
+
+def test_a_determiner_joins_the_noun_it_is_written_with():
+    from bot.faq.text import analyse
+
+    assert "첫차" in analyse("첫차 시간 알려주세요").compounds  # 첫 + 차 as the analyser splits it
