@@ -160,6 +160,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps its event loop running for the
+    rest of the session, and no asyncio test can start after it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     """Debian's chromium driven by Playwright (headless; no browser download)."""

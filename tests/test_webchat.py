@@ -100,6 +100,24 @@ async def test_killing_the_bot_between_receipt_and_reply_still_answers_once(runn
     assert answers[0]["reply_to"] == questions[0]["id"]
 
 
+async def test_a_news_link_reaches_the_page_as_a_link_not_as_markup(settings):
+    from bot.adapters.webchat import WebchatAdapter
+    from bot.messages import Outgoing
+    from bot.web import WebServer
+
+    adapter = WebchatAdapter(settings, WebServer("127.0.0.1", 0))
+    news = Outgoing(
+        "webchat",
+        "web-parenting",
+        "[군청 소식] 김장 나눔",
+        link=("자세히 보기", "https://x.example/1"),
+    )
+    message_id = await adapter.send(news)
+    [shown] = [m for m in adapter._history["web-parenting"] if m["id"] == message_id]
+    assert shown["text"] == "[군청 소식] 김장 나눔"
+    assert shown["link"] == {"label": "자세히 보기", "url": "https://x.example/1"}
+
+
 @pytest.mark.browser
 def test_two_residents_and_an_officer_in_a_real_browser(running, tmp_path, chromium):
     context_a, context_b, officer = (chromium.new_context() for _ in range(3))
@@ -148,21 +166,3 @@ def test_a_wrong_officer_secret_is_refused(running, chromium):
     page.click("button[type=submit]")
     page.wait_for_selector("text=아이디 또는 비밀번호가 맞지 않습니다.")
     assert page.locator("text=담당자: 김주무관").count() == 0
-
-
-async def test_a_news_link_reaches_the_page_as_a_link_not_as_markup(settings):
-    from bot.adapters.webchat import WebchatAdapter
-    from bot.messages import Outgoing
-    from bot.web import WebServer
-
-    adapter = WebchatAdapter(settings, WebServer("127.0.0.1", 0))
-    news = Outgoing(
-        "webchat",
-        "web-parenting",
-        "[군청 소식] 김장 나눔",
-        link=("자세히 보기", "https://x.example/1"),
-    )
-    message_id = await adapter.send(news)
-    [shown] = [m for m in adapter._history["web-parenting"] if m["id"] == message_id]
-    assert shown["text"] == "[군청 소식] 김장 나눔"
-    assert shown["link"] == {"label": "자세히 보기", "url": "https://x.example/1"}
