@@ -570,7 +570,7 @@ class Texts:
 
     def maybe(self, key_or_text: str) -> str:
         """The sentence when `key_or_text` names one (a command's usage key), else the text
-        itself: lets code written before a sentence moved here keep passing plain text."""
+        itself: a route without usage ("") or a county's own router written in plain text."""
         return self._table.get(key_or_text, key_or_text)
 
 

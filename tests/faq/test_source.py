@@ -59,11 +59,8 @@ def test_an_unchanged_file_is_not_reloaded(write_faq):
     assert source.index is source.index
 
 
-def test_a_reload_happens_off_the_callers_path(write_faq, monkeypatch):
-    """While the new index is being built, readers get the old one at once."""
-    path = write_faq(BEFORE)
-    source = FaqSource(path)
-    old = source.index
+def hold_loads(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Make every FAQ load signal `started` and wait for `release`: a rebuild caught midway."""
     started, release = threading.Event(), threading.Event()
     real_load = FaqIndex.load
 
@@ -73,6 +70,15 @@ def test_a_reload_happens_off_the_callers_path(write_faq, monkeypatch):
         return real_load(file)
 
     monkeypatch.setattr(bot.faq.source.FaqIndex, "load", slow_load)
+    return started, release
+
+
+def test_a_reload_happens_off_the_callers_path(write_faq, monkeypatch):
+    """While the new index is being built, readers get the old one at once."""
+    path = write_faq(BEFORE)
+    source = FaqSource(path)
+    old = source.index
+    started, release = hold_loads(monkeypatch)
     path.write_text(AFTER, encoding="utf-8")
     _touch_later(path)
     assert source.index is old  # starts the rebuild, does not wait for it
@@ -86,15 +92,7 @@ def test_a_reload_happens_off_the_callers_path(write_faq, monkeypatch):
 def test_an_edit_during_a_rebuild_is_loaded_too(write_faq, monkeypatch):
     path = write_faq(BEFORE)
     source = FaqSource(path)
-    started, release = threading.Event(), threading.Event()
-    real_load = FaqIndex.load
-
-    def slow_load(file):
-        started.set()
-        assert release.wait(timeout=30)
-        return real_load(file)
-
-    monkeypatch.setattr(bot.faq.source.FaqIndex, "load", slow_load)
+    started, release = hold_loads(monkeypatch)
     path.write_text(BEFORE.replace("오후 6시", "오후 8시"), encoding="utf-8")
     _touch_later(path)
     assert source.index is not None  # starts the rebuild
