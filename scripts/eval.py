@@ -63,7 +63,11 @@ def main() -> int:
         for title, own_faq, own_files in HELD_OUT:
             print(f"\n== held out: {title}")
             own = [json.loads(line) for path in own_files for line in path.open(encoding="utf-8")]
-            report(own, _triage(own_faq or faq, [case["text"] for case in own]), show_errors=False)
+            report(
+                own,
+                _triage(own_faq or faq, [case["text"] for case in own]),
+                show_errors=args.errors,
+            )
     return 0
 
 

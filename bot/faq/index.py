@@ -306,6 +306,8 @@ class FaqIndex:
         total = hit = 0.0
         for concept in phrase:
             weight = self._idf.get(concept, 0.0)
+            if concept in self.concepts.light:
+                weight *= LIGHT
             total += weight
             if concept in present:
                 hit += weight
@@ -318,7 +320,7 @@ class FaqIndex:
             return Decision("unknown", None, (), ranked[0].score if ranked else 0.0)
         best = ranked[0]
         runner = ranked[1].score if len(ranked) > 1 else 0.0
-        confident = best.score >= ANSWER_AT and best.score - runner >= MARGIN and best.gap < GAP
+        confident = _clear(best, runner)
         # A lower score still answers when one entry stands alone and the message names
         # nothing weighty that the entry leaves out (indirect, long-winded questions).
         alone = (
@@ -335,8 +337,18 @@ class FaqIndex:
         )
         if (confident or alone) and not narrower:
             return Decision("answer", best.entry, (), best.score)
+        # ... and when that other entry is clearly ahead of the rest, it is the answer.
+        if narrower and _clear(ranked[1], ranked[2].score if len(ranked) > 2 else 0.0):
+            return Decision("answer", ranked[1].entry, (), ranked[1].score)
         choices = tuple(c.entry for c in ranked[:OFFER_MAX] if c.score >= OFFER_AT)
         return Decision("offer", None, choices, best.score)
+
+
+def _clear(candidate: Candidate, runner: float) -> bool:
+    """Scores high, leads the next entry, and covers the message's weightiest word."""
+    return (
+        candidate.score >= ANSWER_AT and candidate.score - runner >= MARGIN and candidate.gap < GAP
+    )
 
 
 def _adjuncts(morphs: tuple[tuple[str, str], ...]) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.faq.index import ANSWER_AT, GAP, MARGIN, OFFER_AT, Candidate, FaqIndex
+from bot.faq.index import ALONE_GAP, ANSWER_AT, GAP, MARGIN, OFFER_AT, Candidate, FaqIndex
 from bot.faq.text import analyse, clean
 from bot.faq.triage import triage
 from bot.faq.understand import Understanding, understand
@@ -93,8 +93,21 @@ def _why(result: Understanding, ranked: list[Candidate]) -> str:
     if result.intent != "question":
         return f"not a question ({result.intent}), so no FAQ answer"
     if decision.outcome == "answer" and decision.entry is not None:
+        chosen = decision.entry.id
+        if ranked and ranked[0].entry.id != chosen:
+            return (
+                f"answers with [{chosen}]: every phrasing of [{ranked[0].entry.id}] names a "
+                f"word the message does not, and [{chosen}] is clearly ahead of the rest"
+            )
+        if decision.score < ANSWER_AT or (
+            len(ranked) > 1 and ranked[0].score - ranked[1].score < MARGIN
+        ):
+            return (
+                f"answers with [{chosen}]: no other entry comes close, and no word it leaves "
+                f"out carries {ALONE_GAP:.0%} of the message"
+            )
         return (
-            f"answers with [{decision.entry.id}]: score ≥ {ANSWER_AT}, ahead of the next entry "
+            f"answers with [{chosen}]: score ≥ {ANSWER_AT}, ahead of the next entry "
             f"by ≥ {MARGIN}, and no weighty word of the message left uncovered"
         )
     if decision.outcome == "offer" and ranked and ranked[0].unnamed and len(ranked) > 1:

@@ -76,7 +76,8 @@ def clean(text: object) -> str:
 @functools.lru_cache(maxsize=8192)
 def analyse(text: str) -> Analysis:
     """Analyse a text (cached: the same words come back in chats and in the FAQ)."""
-    cleaned = default_lexicon().rewrite(clean(text))
+    lexicon = default_lexicon()
+    cleaned = lexicon.rewrite(clean(text))
     morphs, words = _morphs(cleaned) if cleaned else ((), ())
     terms: list[str] = []
     compounds: list[str] = []
@@ -91,6 +92,10 @@ def analyse(text: str) -> Analysis:
             terms.append(form.lower())
         elif tag in VERB_TAGS:
             terms.append(form + "다")
+        elif tag == "NNB" and number and morphs[number - 1] == ("몇", "MM"):
+            terms.append("몇" + form)  # 몇 시, 몇 월: the resident asks when
+        elif tag == "MAG" and form in lexicon.concepts:
+            terms.append(form)  # an adverb can name the topic (깜빡깜빡: forgetting)
     return Analysis(
         text=cleaned,
         morphs=morphs,

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.faq import FaqIndex
-from bot.faq.index import Candidate
+from bot.faq.index import Candidate, Decision
 
 POOL = """
 - id: pool-fee
@@ -61,6 +61,10 @@ def test_a_word_the_entry_does_not_cover_blocks_the_answer(county):
         ("전입신고정부24로해도돼요", "move-in-report"),
         ("물세 고지서 나왔는디 은행 가서 내믄 되제?", "water-bill"),
         ("강아지는 몇 개월부터 등록해야 하나요?", "pet-registration"),
+        ("읍내 가는 버스 몇 시에 있어요?", "bus-timetable"),  # not 읍내 주차 요금
+        ("길이 움푹 패였는데 어디다 신고해요?", "report-how"),  # 패이다: 도로 파손
+        ("접수한 민원 끝났는지 어디서 봐요?", "complaint-status"),
+        ("일요일에 쓰레기 내놓으면 가져가나요?", "waste-schedule"),  # not 음식물
     ],
 )
 def test_county_questions_in_many_styles(county, text, entry):
@@ -75,6 +79,7 @@ def test_county_questions_in_many_styles(county, text, entry):
         ("보건증 발급 받을라믄 돈 얼마 드는가요", "health-certificate"),
         ("폐의약품수거함어디있어요", "medicine-disposal"),
         ("담배 끊으려고 하는데 보건소에서 도와주나요?", "smoking-cessation"),
+        ("우리 엄마가 요즘 자꾸 깜빡깜빡하시는데 검사 어디서 받아요?", "dementia-screening"),
     ],
 )
 def test_a_second_department_faq_is_matched_without_tuning(health, text, entry):
@@ -134,25 +139,36 @@ WASTE = """
 """
 
 
-def test_an_entry_about_a_word_the_message_never_names_is_not_answered_over_a_close_one(
+def test_an_entry_about_a_word_the_message_never_names_gives_way_to_a_close_one(
     write_faq, monkeypatch
 ):
     index = FaqIndex.load(write_faq(WASTE))
-    food, schedule = index.entries[:2]
+    food, schedule, passport = index.entries[:3]
     assert index._keys[0].defining == {"음식물"}  # every phrasing of food-waste names it
     ranked = {c.entry.id: c for c in index.rank("쓰레기 내놓으면 가져가요?", 3)}
     assert ranked["food-waste"].unnamed and not ranked["waste-schedule"].unnamed
     unnamed = Candidate(food, 0.7, 0.8, 0.6, 0.0, 3.0, ("쓰레기",), (), unnamed=True)
     named = Candidate(schedule, 0.65, 0.8, 0.5, 0.0, 3.0, ("쓰레기",), ())
-    monkeypatch.setattr(index, "rank", lambda text, limit=5: [unnamed, named])
-    assert index.decide("쓰레기 내놓으면 가져가요?").outcome == "offer"
-    monkeypatch.setattr(
-        index, "rank", lambda text, limit=5: [replace(unnamed, unnamed=False), named]
-    )
-    assert index.decide("쓰레기 내놓으면 가져가요?").outcome == "answer"
+
+    def ranking(*candidates: Candidate) -> None:
+        monkeypatch.setattr(index, "rank", lambda text, limit=5: list(candidates))
+
+    def decided() -> Decision:
+        return index.decide("쓰레기 내놓으면 가져가요?")
+
+    # the named runner-up, clearly ahead of the rest, is the answer
+    ranking(unnamed, named)
+    assert decided().outcome == "answer" and decided().entry == schedule
+    # ... but when a third entry is as close, the resident chooses
+    ranking(unnamed, named, Candidate(passport, 0.63, 0.7, 0.5, 0.0, 3.0, ("쓰레기",), ()))
+    assert decided().outcome == "offer"
+    assert [entry.id for entry in decided().choices] == ["food-waste", "waste-schedule", "passport"]
+    # an entry the message names is answered as before
+    ranking(replace(unnamed, unnamed=False), named)
+    assert decided().entry == food
     # a runner-up that leaves out a weighty word the best covers is no better
-    monkeypatch.setattr(index, "rank", lambda text, limit=5: [unnamed, replace(named, gap=0.3)])
-    assert index.decide("쓰레기 내놓으면 가져가요?").outcome == "answer"
+    ranking(unnamed, replace(named, gap=0.3))
+    assert decided().entry == food
 
 
 def test_a_determiner_joins_the_noun_it_is_written_with():

@@ -45,10 +45,22 @@ def test_particles_are_not_part_of_the_word(text, word):
         ("누가 치워야 한당께", "한다니까"),  # 전라도 -당께
         ("이거 어디서 하능교", "하나요"),  # 경상도 -능교
         ("신청은 면사무소에서 허면 되는감", "하면"),
+        ("정신이 오락가락허는디", "오락가락하는데"),  # 전라도 허- for 하-
+        ("나가기 힘든디", "힘든데"),
     ],
 )
 def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
     assert standard in default_lexicon().rewrite(dialect)
+
+
+def test_asking_what_time_or_month_is_a_term():
+    assert "몇시" in analyse("버스가 몇 시에 있어요?").terms
+    assert "몇월" in analyse("재산세는 몇 월에 나와요?").terms
+
+
+def test_an_adverb_the_lexicon_knows_is_a_term_and_others_are_not():
+    assert "깜빡깜빡" in analyse("요새 자꾸 깜빡깜빡해요").terms
+    assert "자꾸" not in analyse("요새 자꾸 깜빡깜빡해요").terms
 
 
 def test_dialect_words_are_rewritten():
