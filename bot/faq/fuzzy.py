@@ -24,6 +24,14 @@ def jamo(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
+# Vowels residents confuse because they sound alike (ㅔ/ㅐ, ㅖ/ㅒ, ㅚ/ㅙ/ㅞ).
+_SAME_SOUND = str.maketrans("\u1166\u1168\u1170\u116c", "\u1162\u1164\u116b\u116b")
+
+
+def _sound(word: str) -> str:
+    return jamo(word).translate(_SAME_SOUND)
+
+
 class Speller:
     """Finds the known word a misspelt word stands for."""
 
@@ -33,6 +41,7 @@ class Speller:
             w for w in self._known if len(w) >= MIN_SYLLABLES and _WORD.fullmatch(w)
         )
         self._letters = [jamo(word) for word in self._words]
+        self._sounds = {_sound(w): w for w in sorted(self._known) if _WORD.fullmatch(w)}
 
     def corrections(self, analysis: Analysis) -> list[str]:
         """Known words for the misspelt words of a text (an unknown word keeps its own
@@ -42,9 +51,13 @@ class Speller:
         for token, inflected in analysis.words:
             word = "".join(_WORD.findall(token))
             stems = [word[:end] for end in range(len(word), 1, -1)]
-            if inflected or len(word) < MIN_SYLLABLES or not self._words:
+            if inflected or len(word) < 2 or any(stem in self._known for stem in stems):
                 continue
-            if any(stem in self._known for stem in stems):
+            alike = next((self._sounds[s] for s in map(_sound, stems) if s in self._sounds), None)
+            if alike is not None:  # 예메 → 예매: vowels that sound the same
+                found.append(alike)
+                continue
+            if len(word) < MIN_SYLLABLES or not self._words:
                 continue
             best = None
             for stem in stems[:3]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -35,9 +36,10 @@ class Cue:
 
     @classmethod
     def from_data(cls, section: dict[str, Any], terms: str = "terms", patterns: str = "patterns"):
+        # messages are NFKC-normalised (ㅋ becomes a leading consonant), so the cues are too
         return cls(
-            terms=frozenset(str(term) for term in section.get(terms) or ()),
-            patterns=tuple(re.compile(p) for p in section.get(patterns) or ()),
+            terms=frozenset(_nfkc(str(term)) for term in section.get(terms) or ()),
+            patterns=tuple(re.compile(_nfkc(p)) for p in section.get(patterns) or ()),
         )
 
     def count(self, words: frozenset[str], squeezed: str) -> int:
@@ -53,10 +55,12 @@ class Cues:
     place_words: frozenset[str]
     problem: Cue
     lasting: Cue
+    when_fixed: Cue
     fix_verbs: frozenset[str]
     suggestion: Cue
     new_verbs: frozenset[str]
     question: Cue
+    favour: Cue
     endings: frozenset[str]
     yes_no: frozenset[str]
     how: Cue
@@ -86,10 +90,12 @@ def default_cues() -> Cues:
         place_words=frozenset(civic["place_words"]),
         problem=Cue.from_data(problem),
         lasting=Cue.from_data(problem, terms="", patterns="lasting"),
+        when_fixed=Cue.from_data(problem, terms="", patterns="when_fixed"),
         fix_verbs=frozenset(problem["fix_verbs"]),
         suggestion=Cue.from_data(suggestion),
         new_verbs=frozenset(suggestion["new_verbs"]),
         question=Cue.from_data(question),
+        favour=Cue.from_data(question, terms="", patterns="favour"),
         endings=frozenset(question["endings"]),
         yes_no=frozenset(question["yes_no"]),
         how=Cue.from_data(question, terms="", patterns="how"),
@@ -124,10 +130,14 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     polite = squeezed.rstrip("?.!~ ").endswith(("요", "니까", "니다", "세요"))
     wondering = final in cues.self_asking and not polite
     return {
-        "topic": float(cues.civic.count(words, squeezed)),
+        "topic": float(cues.civic.count(words | _heads(words, cues.civic.terms), squeezed)),
         "place": float(min(2, _places(morphs, cues))),
         "problem": float(cues.problem.count(words, squeezed) + _negated(morphs)),
-        "fix": float(0 if final in cues.yes_no else len(requested & cues.fix_verbs)),
+        "fix": float(
+            0
+            if final in cues.yes_no
+            else len(requested & cues.fix_verbs) + cues.when_fixed.count(frozenset(), squeezed)
+        ),
         "lasting": float(cues.lasting.count(words, squeezed) > 0),
         "suggestion": float(
             cues.suggestion.count(words, squeezed)
@@ -137,11 +147,27 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "asking": float(asking),
         "how": float(cues.how.count(frozenset(), squeezed) + _conditional(morphs)),
         "polite": float(polite),
+        "favour": float(cues.favour.count(frozenset(), squeezed)),
         "past": float(any(tag == "EP" and form in _PAST for form, tag in morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
         "wondering": float(wondering),
         "faq": faq_score,
     }
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _heads(words: frozenset[str], terms: frozenset[str]) -> frozenset[str]:
+    """The civic head of a compound (강변공원, 체육공원 → 공원): Korean compounds end in
+    the thing they are."""
+    return frozenset(
+        term
+        for word in words
+        for start in range(1, len(word) - 1)
+        if (term := word[start:]) in terms
+    )
 
 
 def _places(morphs: Morphs, cues: Cues) -> int:
@@ -202,8 +228,11 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         or (asked and s["polite"] and faq >= 0.3)
         or (asked and asking and faq >= 0.35)
     )
-    if (s["wondering"] and named < 2) or (s["chatter"] >= 2 and evidence < 3):
+    inquiring = asked and (s["how"] or s["favour"])  # whether a service exists, or asking one
+    if (s["wondering"] and named < 2) or (s["chatter"] >= 2 and evidence < 3 and not inquiring):
         return "chatter", _sure(s["chatter"] + 2 - evidence)
+    if s["chatter"] and s["past"] and not s["polite"] and not problem + suggestion:
+        return "chatter", _sure(s["chatter"] + 1)  # 갔다 왔어? ㅋㅋ: asking a friend how it went
     if s["chatter"] and named < 1 and faq < 0.45:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
     if suggestion and suggestion >= problem and county:
@@ -212,7 +241,7 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         if _reported(s, problem):
             return "inconvenience", _sure(problem + evidence / 2)
         return "question", _sure(1 + asking + s["how"] + evidence / 2 - problem)
-    if asked and (county or (asking and s["polite"])):
+    if asked and (county or (s["polite"] and (asking or s["favour"]))):
         return "question", _sure(1 + asking + evidence / 2)
     if county and s["polite"] and not s["past"] and faq >= 0.45:  # 신청 가능해요? without "?"
         return "question", _sure(evidence / 2)

@@ -26,6 +26,12 @@ from bot.faq import Decision, Understanding, understand
         ("회식 했으면 좋겠다.", "chatter"),  # a wish, but not for the county
         ("퇴근길 엄청 막히네", "chatter"),  # a complaint, but not the county's business
         ("치과 치료 받아야 할까", "chatter"),  # wondering aloud
+        ("놀이터 화장실 너무 더러워요 청소는 언제 해요?", "inconvenience"),  # pressing: when
+        ("강변공원 벤치가 부러져서 못 앉아요", "inconvenience"),  # 강변공원 is a 공원
+        ("어르신들 한글 배우는 교실 같은 게 있나요?", "question"),  # does a service exist
+        ("마을 행사 사진 찍어 주실 분을 모실 수 있을까요?", "question"),  # asking a favour
+        ("어제 장터 구경 갔다 왔어? 사람 많더라ㅋㅋ", "chatter"),  # ㅋ survives normalisation
+        ("형님 내일 체육관 가실랍니까? 제가 태워 갈게요", "chatter"),  # talking to a neighbour
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
