@@ -47,6 +47,7 @@ OFFER_MAX = 3
 SHORTLIST = 40
 PHRASE_FLOOR = 1.0  # a phrasing weighs at least this many rarest words
 NARROWER_RATIO = 0.85  # a runner-up this close is preferred when the best is narrower
+AFFIX_MAX = 3  # a word that is part of more FAQ compounds than this says too little
 EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
 _HANGUL = re.compile(r"[가-힣]+")
 _BACKGROUND = re.compile(r"(?:서|니까|니깐|지만)[,.]?$")
@@ -117,6 +118,7 @@ class FaqIndex:
         # A word only answers mention is rare, but no rarer than a word one question uses.
         self._idf = {concept: math.log(1 + count / max(n, 1.0)) for concept, n in df.items()}
         self._speller = Speller(self._vocabulary())
+        self._affixes = self._affix_table()
         self._rarest = math.log(1 + count)  # a word only one question uses
 
     @classmethod
@@ -131,6 +133,18 @@ class FaqIndex:
             word for word, concepts in self.concepts.table.items() if concepts & self._idf.keys()
         )
         return words
+
+    def _affix_table(self) -> dict[str, frozenset[str]]:
+        """The FAQ's compound words by their first and last parts (셔틀 → 셔틀버스,
+        해설사 → 관광해설사), for words a message uses only as part of one."""
+        table: dict[str, set[str]] = defaultdict(set)
+        for term in self._terms:
+            if not _HANGUL.fullmatch(term):
+                continue
+            for cut in range(2, len(term) - 1):  # both parts words: 운동장 is not 운동 + 장
+                table[term[:cut]].add(term)
+                table[term[cut:]].add(term)
+        return {part: frozenset(terms) for part, terms in table.items() if len(terms) <= AFFIX_MAX}
 
     def _text_concepts(self, text: str) -> frozenset[str]:
         """Concepts of an entry's text; its words also become the spelling vocabulary."""
@@ -175,6 +189,11 @@ class FaqIndex:
                 known = [self._idf[c] for c in exact if c in self._idf]
                 # a word the FAQ knows only by its broader concept (토요일 → 요일) is known
                 known = known or [self._idf[c] for c in self.concepts.broad(term) if c in self._idf]
+                broad = self.concepts.broad(term)
+                if not known and term in nouns and len(term) > 1:
+                    # part of a compound the FAQ uses: related, more loosely than the word
+                    broad = self._part_of(term)
+                    known = [self._idf[c] for c in broad]
                 if known:
                     weight = max(known)
                 elif term in nouns and len(term) > 1:
@@ -187,8 +206,14 @@ class FaqIndex:
                     weight *= ADJUNCT
                 weight *= factor
                 if exact not in units or units[exact].weight < weight:
-                    units[exact] = _Unit(term, exact, self.concepts.broad(term), weight)
+                    units[exact] = _Unit(term, exact, broad, weight)
         return list(units.values())
+
+    def _part_of(self, term: str) -> frozenset[str]:
+        found: set[str] = set()
+        for word in self._affixes.get(term, ()):
+            found |= (self.concepts.of(word) | self.concepts.broad(word)) & self._idf.keys()
+        return frozenset(found)
 
     def _knows(self, term: str) -> bool:
         """Whether this FAQ uses the term, or a synonym or broader word of it."""

@@ -119,6 +119,26 @@ def test_an_unknown_compound_noun_is_read_as_the_parts_the_faq_knows(compounds):
     assert compounds._split(["고양이집"], {"고양이집"}) == ["고양이집"]  # parts unknown
 
 
+PARTS = """
+- id: festival
+  question: 군 축제는 언제 열리나요?
+  variants: [축제장 셔틀버스]
+  answer: 10월 첫 주말에 열립니다.
+- id: sports-ground
+  question: 공설운동장 사용 신청은 어떻게 하나요?
+  answer: 군청 체육팀에 신청하세요.
+"""
+
+
+def test_a_word_the_faq_uses_only_inside_a_compound_is_related_to_it(write_faq):
+    index = FaqIndex.load(write_faq(PARTS))
+    (shuttle,) = [unit for unit in index._units("축제 때 셔틀 있어요?") if unit.term == "셔틀"]
+    assert "셔틀버스" in shuttle.broad  # 셔틀버스 = 셔틀 + 버스
+    # 운동장 is not 운동 + 장: exercising is not the sports ground
+    (exercise,) = [unit for unit in index._units("운동 좋아해요") if unit.term == "운동"]
+    assert not exercise.broad
+
+
 def test_a_noun_with_a_particle_is_not_read_as_a_verb_stem(compounds):
     terms = {unit.term for unit in compounds._units("밤에 아이가 열이 나요")}
     assert "열다" not in terms  # 열이 (fever) is not 열다 (to open)
