@@ -182,6 +182,7 @@ class FaqIndex:
                 if tag in NOUN_TAGS and after.startswith("J")
             }
             adjuncts = _adjuncts(analysis.morphs)
+            joined = set(analysis.compounds) - set(analysis.terms)
             terms = self.concepts.in_text(analysis)
             for term in (*self._split(terms, nouns), *self._speller.corrections(analysis)):
                 term = self._as_verb(term, nouns - marked)
@@ -190,6 +191,8 @@ class FaqIndex:
                 # a word the FAQ knows only by its broader concept (토요일 → 요일) is known
                 known = known or [self._idf[c] for c in self.concepts.broad(term) if c in self._idf]
                 broad = self.concepts.broad(term)
+                if not known and term in joined:
+                    continue  # a compound this FAQ never uses: its parts speak for it
                 if not known and term in nouns and len(term) > 1:
                     # part of a compound the FAQ uses: related, more loosely than the word
                     broad = self._part_of(term)

@@ -241,10 +241,14 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         if _reported(s, problem):
             return "inconvenience", _sure(problem + evidence / 2)
         return "question", _sure(1 + asking + s["how"] + evidence / 2 - problem)
-    if asked and (county or (s["polite"] and (asking or s["favour"]))):
+    if asked and (county or (s["polite"] and (asking or inquiring))):
         return "question", _sure(1 + asking + evidence / 2)
     if county and s["polite"] and not s["past"] and faq >= 0.45:  # 신청 가능해요? without "?"
         return "question", _sure(evidence / 2)
+    if not asked and problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
+        return "inconvenience", _sure(problem + 1)
+    if not asked and named >= 2 and s["polite"] and not s["chatter"] and faq < 0.45:
+        return "inconvenience", _sure(named / 2)  # telling the county about its things
     return "chatter", _sure(2 - evidence)
 
 

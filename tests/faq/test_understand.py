@@ -32,6 +32,9 @@ from bot.faq import Decision, Understanding, understand
         ("마을 행사 사진 찍어 주실 분을 모실 수 있을까요?", "question"),  # asking a favour
         ("어제 장터 구경 갔다 왔어? 사람 많더라ㅋㅋ", "chatter"),  # ㅋ survives normalisation
         ("형님 내일 체육관 가실랍니까? 제가 태워 갈게요", "chatter"),  # talking to a neighbour
+        ("빈 창고 앞에 누가 냉장고를 버려 놨어요. 두 달째 그대로예요.", "inconvenience"),
+        ("아랫마을 하수구에서 시커먼 물이 개울로 흘러요", "inconvenience"),  # told, not asked
+        ("아이 아빠가 다쳐서 일을 못하는데 도움받을 데 있을까요?", "question"),
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
