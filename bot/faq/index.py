@@ -32,6 +32,7 @@ MARGIN = 0.04  # the best entry must lead the runner-up by this much to be answe
 ALONE_AT = 0.3  # ... or this much, when the runner-up scores at most ALONE_RATIO of it
 ALONE_RATIO = 0.75
 ALONE_GAP = 0.2  # and no word carrying this share of the message is left out
+SLIGHT = 0.25  # an entry covering less of what a message says is neither answered alone nor offered
 GAP = 0.45  # not answered when the entry misses a word carrying this share of the message
 EXTRA_WEIGHT = 0.5  # answer and tag words count half as much as question words
 EXTRA_DF = 0.3  # an answer mentioning a word makes it less rare, but less than a question
@@ -352,7 +353,10 @@ class FaqIndex:
         # A lower score still answers when one entry stands alone and the message names
         # nothing weighty that the entry leaves out (indirect, long-winded questions).
         alone = (
-            best.score >= ALONE_AT and runner <= ALONE_RATIO * best.score and best.gap < ALONE_GAP
+            best.score >= ALONE_AT
+            and runner <= ALONE_RATIO * best.score
+            and best.gap < ALONE_GAP
+            and best.coverage >= SLIGHT
         )
         # Two close entries, and only the best is about a word the message never names
         # (음식물 쓰레기 asked as 쓰레기): the other is likelier the one meant; offer both.
@@ -368,7 +372,12 @@ class FaqIndex:
         # ... and when that other entry is clearly ahead of the rest, it is the answer.
         if narrower and _clear(ranked[1], ranked[2].score if len(ranked) > 2 else 0.0):
             return Decision("answer", ranked[1].entry, (), ranked[1].score)
-        choices = tuple(c.entry for c in ranked[:OFFER_MAX] if c.score >= OFFER_AT)
+        # an entry covering little of what the message says is no choice worth offering
+        choices = tuple(
+            c.entry for c in ranked[:OFFER_MAX] if c.score >= OFFER_AT and c.coverage >= SLIGHT
+        )
+        if not choices:
+            return Decision("unknown", None, (), best.score)
         return Decision("offer", None, choices, best.score)
 
 

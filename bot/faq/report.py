@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.faq.index import ALONE_GAP, ANSWER_AT, GAP, MARGIN, OFFER_AT, Candidate, FaqIndex
+from bot.faq.index import (
+    ALONE_GAP,
+    ANSWER_AT,
+    GAP,
+    MARGIN,
+    OFFER_AT,
+    SLIGHT,
+    Candidate,
+    FaqIndex,
+)
 from bot.faq.text import analyse, clean
 from bot.faq.triage import triage
 from bot.faq.understand import Understanding, understand
@@ -103,8 +112,9 @@ def _why(result: Understanding, ranked: list[Candidate]) -> str:
             len(ranked) > 1 and ranked[0].score - ranked[1].score < MARGIN
         ):
             return (
-                f"answers with [{chosen}]: no other entry comes close, and no word it leaves "
-                f"out carries {ALONE_GAP:.0%} of the message"
+                f"answers with [{chosen}]: no other entry comes close, it covers "
+                f"{SLIGHT:.0%} or more of the message, and no word it leaves out "
+                f"carries {ALONE_GAP:.0%} of it"
             )
         return (
             f"answers with [{chosen}]: score ≥ {ANSWER_AT}, ahead of the next entry "

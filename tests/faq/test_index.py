@@ -48,6 +48,12 @@ def test_a_question_no_entry_answers_is_unknown(pool):
     assert decision.entry is None and decision.choices == ()
 
 
+def test_an_entry_sharing_only_a_generic_word_is_neither_answered_nor_offered(county):
+    # 공사 and 언제 are in the water-outage entry, but the hall's remodelling is not
+    decision = county.decide("우리 마을 회관 리모델링 공사는 언제 끝나요?")
+    assert decision.outcome == "unknown" and decision.choices == ()
+
+
 def test_a_word_the_entry_does_not_cover_blocks_the_answer(county):
     # 팩스 is what is asked; the office-hours entry only shares the place
     assert county.decide("군청 민원실에서 팩스 보내 주는 것도 돼?").outcome != "answer"
@@ -120,10 +126,9 @@ def test_an_unknown_compound_noun_is_read_as_the_parts_the_faq_knows(compounds):
 
 
 PARTS = """
-- id: festival
-  question: 군 축제는 언제 열리나요?
-  variants: [축제장 셔틀버스]
-  answer: 10월 첫 주말에 열립니다.
+- id: monorail
+  question: 관광 모노레일 요금은 얼마인가요?
+  answer: 어른 8천 원입니다.
 - id: sports-ground
   question: 공설운동장 사용 신청은 어떻게 하나요?
   answer: 군청 체육팀에 신청하세요.
@@ -132,8 +137,8 @@ PARTS = """
 
 def test_a_word_the_faq_uses_only_inside_a_compound_is_related_to_it(write_faq):
     index = FaqIndex.load(write_faq(PARTS))
-    (shuttle,) = [unit for unit in index._units("축제 때 셔틀 있어요?") if unit.term == "셔틀"]
-    assert "셔틀버스" in shuttle.broad  # 셔틀버스 = 셔틀 + 버스
+    (rail,) = [unit for unit in index._units("레일 타는 거 얼마예요?") if unit.term == "레일"]
+    assert "모노레일" in rail.broad  # 모노레일 = 모노 + 레일
     # 운동장 is not 운동 + 장: exercising is not the sports ground
     (exercise,) = [unit for unit in index._units("운동 좋아해요") if unit.term == "운동"]
     assert not exercise.broad
