@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.adapters.memory import MemoryAdapter
 from bot.app import App
@@ -13,6 +14,9 @@ from bot.assemble import build_app
 from bot.clock import Clock
 from bot.config import Settings
 from bot.messages import Outgoing, parse_text
+
+KST = ZoneInfo("Asia/Seoul")  # the county's clock
+MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)  # an ordinary working morning
 
 PLATFORM = "chat"
 

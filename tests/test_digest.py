@@ -4,17 +4,13 @@ deadline — both once, whatever the number of ticks or restarts."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import load_settings
 from tests.conftest import write_config
-from tests.conversation import Conversation
+from tests.conversation import KST, MONDAY, Conversation
 from tests.test_queue import STREETLIGHT, SWING, report
-
-KST = ZoneInfo("Asia/Seoul")
-MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from sqlmodel import Session, select
 from bot.config import ConfigError, Settings
 from storage.models import AuditEntry, InfoPost, Notice
 from tests.conftest import load_county
-from tests.conversation import Conversation
+from tests.conversation import KST, Conversation
 
-KST = ZoneInfo("Asia/Seoul")
 DEC1 = datetime(2026, 12, 1, 9, 0, tzinfo=KST)  # a Tuesday
 OFFICER = "officer-kim"
 ROOMS = [

@@ -4,18 +4,15 @@ residents type them."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
 
 from bot.messages import parse_text
 from storage.models import AuditEntry, Person, Ticket, TicketEvent
+from tests.conversation import MONDAY
 from tests.test_queue import STREETLIGHT, SWING, report
 
-KST = ZoneInfo("Asia/Seoul")
-MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)
 OFFICER = "officer-kim"
 _ids = itertools.count(1)
 

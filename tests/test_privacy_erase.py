@@ -7,8 +7,6 @@ import contextlib
 import io
 import subprocess
 import sys
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -23,10 +21,9 @@ from storage.models import (
     TicketFollower,
 )
 from tests.conftest import ROOT
+from tests.conversation import MONDAY
 from tests.test_queue import STREETLIGHT, SWING, report
 
-KST = ZoneInfo("Asia/Seoul")
-MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)
 PHONE = "010-2222-3333"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
@@ -20,9 +19,8 @@ from storage.models import (
     TicketEvent,
     TicketFollower,
 )
+from tests.conversation import KST, MONDAY
 
-KST = ZoneInfo("Asia/Seoul")
-MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)
 STREETLIGHT = "○○마을 입구 가로등이 사흘째 꺼져 있어요"
 SWING = "놀이터 그네가 고장 나서 위험해요"
 

@@ -11,19 +11,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
 
 from bot.handlers.report import parse_month
 from storage.models import InfoPost, MemberSnapshot
-from tests.conversation import Conversation
+from tests.conversation import KST, Conversation
 from tests.test_officer import officer
 from tests.test_privacy_erase import sotong
 from tests.test_queue import STREETLIGHT, SWING, report
 
-KST = ZoneInfo("Asia/Seoul")
 HEADER = ["구분", "접수", "정보 제공", "주요 민원: 소계", "완료: 해결", "완료: 불가"]
 HEADER += ["완료: 장기 추진", "추진중"]
 NOVEMBER_ROOMS = [

@@ -188,10 +188,10 @@ class FaqIndex:
             for term in (*self._split(terms, nouns), *self._speller.corrections(analysis)):
                 term = self._as_verb(term, nouns - marked)
                 exact = self.concepts.of(term)
+                broad = self.concepts.broad(term)
                 known = [self._idf[c] for c in exact if c in self._idf]
                 # a word the FAQ knows only by its broader concept (토요일 → 요일) is known
-                known = known or [self._idf[c] for c in self.concepts.broad(term) if c in self._idf]
-                broad = self.concepts.broad(term)
+                known = known or [self._idf[c] for c in broad if c in self._idf]
                 if not known and term in joined:
                     continue  # a compound this FAQ never uses: its parts speak for it
                 if not known and term in nouns and len(term) > 1:
