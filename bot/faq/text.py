@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.faq.lexicon import default_lexicon
 
 if TYPE_CHECKING:
-    from kiwipiepy import Kiwi
+    from kiwipiepy import Kiwi, Token
 
 MAX_CHARS = 600  # a resident's point is in the first lines; longer text only costs time
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -119,13 +119,31 @@ def _morphs(
     spans = [(m.start(), m.end(), m.group()) for m in _WORD_SPAN.finditer(text)]
     inflected = [False] * len(spans)
     number = 0
-    for token in tokens:
+    morphs = tuple(
+        (token.form, _tag(token, before, text))
+        for before, token in zip((None, *tokens), tokens, strict=False)
+    )
+    for token, (_, tag) in zip(tokens, morphs, strict=True):
         while number + 1 < len(spans) and token.start >= spans[number][1]:
             number += 1
-        if spans and token.tag.startswith(("VV", "VA", "VX")):
+        if spans and tag.startswith(("VV", "VA", "VX")):
             inflected[number] = True
-    morphs = tuple((token.form, token.tag) for token in tokens)
     return morphs, tuple((word, flag) for (_, _, word), flag in zip(spans, inflected, strict=True))
+
+
+def _tag(token: Token, before: Token | None, text: str) -> str:
+    """The analyser's tag, except for the spoken particle 서 (for 에서) that it often takes for
+    a noun or a verb when it ends a place name (군청서, 면서, 마을회관서)."""
+    if (
+        token.form == "서"
+        and token.tag in ("NNG", "VV")
+        and before is not None
+        and before.tag in NOUN_TAGS
+        and before.end == token.start
+        and not text[token.end : token.end + 1].isalnum()
+    ):
+        return "JKB"
+    return token.tag
 
 
 def _continues(morphs: tuple[tuple[str, str], ...], number: int) -> bool:

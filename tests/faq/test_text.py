@@ -38,6 +38,26 @@ def test_particles_are_not_part_of_the_word(text, word):
 
 
 @pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("군청서 소리 재러 나와 주남?", "군청"),
+        ("병영면서 읍내 나가는 첫차", "면"),
+        ("마을회관서 모여요", "회관"),
+        ("서울서 왔어요", "서울"),
+    ],
+)
+def test_spoken_seo_after_a_place_is_a_particle_not_a_word(text, place):
+    terms = analyse(text).terms
+    assert place in terms
+    assert "서" not in terms
+    assert "서다" not in terms
+
+
+def test_a_word_ending_in_seo_keeps_it():
+    assert "경찰서" in analyse("경찰서 어디예요").terms
+
+
+@pytest.mark.parametrize(
     ("dialect", "standard"),
     [
         ("면사무소 가믄 등본 띠어 주요", "가면"),  # 전라도 -믄
