@@ -67,10 +67,18 @@ def test_a_word_ending_in_seo_keeps_it():
         ("신청은 면사무소에서 허면 되는감", "하면"),
         ("정신이 오락가락허는디", "오락가락하는데"),  # 전라도 허- for 하-
         ("나가기 힘든디", "힘든데"),
+        ("버스 몇 시에 있어유?", "있어요"),  # 충청도 -유
+        ("여권 만들라면 뭐 가져가야 되나유", "되나요"),
+        ("쓰레기는 언제 내놓는겨?", "내놓는거야"),  # 충청도 -겨
+        ("신고는 워디서 혀유", "어디서 해요"),
     ],
 )
 def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
     assert standard in default_lexicon().rewrite(dialect)
+
+
+def test_words_merely_ending_like_a_dialect_form_are_kept():
+    assert default_lexicon().rewrite("석유 우유 이유 자유") == "석유 우유 이유 자유"
 
 
 def test_asking_what_time_or_month_is_a_term():
