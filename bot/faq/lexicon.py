@@ -1,7 +1,8 @@
-"""The Korean civic lexicon (lexicon.yaml): synonyms, dialect spellings and stop words.
+"""The Korean civic lexicon (lexicon/*.yaml): synonyms, dialect spellings and stop words.
 
-Kept as data so officers can teach the bot a word residents use without touching code; this
-module only turns the file into fast lookups.
+Kept as data so officers can teach the bot a word residents use without touching code: one
+file for everyday and dialect Korean (core.yaml), one per group of county departments. This
+module only turns the files into fast lookups; the files together act as one lexicon.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+LEXICON_DIR = Path(__file__).with_name("lexicon")
 _WORD = re.compile(r"[가-힣]+")
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Lookups built from lexicon.yaml, with words as officers wrote them."""
+    """Lookups built from the lexicon files, with words as officers wrote them."""
 
     concepts: dict[str, frozenset[str]]  # word → concept ids of its synonym groups
     broader: dict[str, frozenset[str]]  # word → broader concept ids (장롱 → 가구, 대형폐기물)
@@ -50,11 +52,23 @@ class Lexicon:
 @functools.cache
 def default_lexicon() -> Lexicon:
     """The packaged lexicon, read once per process."""
-    return load_lexicon(LEXICON_FILE)
+    return load_lexicon(*sorted(LEXICON_DIR.glob("*.yaml")))
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def load_lexicon(*paths: Path) -> Lexicon:
+    """One lexicon from several files: their sections are read as one (a synonym group whose
+    first word heads a group of another file joins that concept)."""
+    data: dict[str, Any] = {}
+    for path in paths:
+        for section, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if isinstance(value, dict):
+                merged = data.setdefault(section, {})
+                for key, items in value.items():  # broader: the same word in two files adds up
+                    if isinstance(items, list):
+                        items = [*merged.get(key, []), *items]
+                    merged[key] = items
+            else:
+                data.setdefault(section, []).extend(value or [])
     concepts: dict[str, set[str]] = {}
     for group in data.get("synonyms") or []:
         head = _term(group[0])

@@ -1,7 +1,7 @@
 """Korean text analysis shared by the FAQ index and the triage.
 
 Residents write without spaces, with typos, particles and dialect endings. Dialect and chat
-spellings are rewritten first (lexicon.yaml); run-on text gets its spaces back; everything is
+spellings are rewritten first (lexicon/*.yaml); run-on text gets its spaces back; everything is
 then reduced to *terms* (lemmas of content morphemes) and *compounds* (adjacent parts joined,
 so that 쓰레기 봉투 and 쓰레기봉투 meet). The analyser (kiwipiepy) loads on first use, once
 per process, and results are cached.
