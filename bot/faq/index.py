@@ -41,6 +41,7 @@ UNKNOWN_VERB = 0.4
 LIGHT = 0.3  # people, times, vague places
 PREAMBLE = 0.5  # words outside the sentence that asks
 BACKGROUND = 0.7  # words of a clause giving a reason (고장나서, 더우니까)
+CONTRAST = 0.3  # words set aside by 말고 (월세 말고 전세): named to say what is not asked
 ADJUNCT = 0.6  # a noun marked as place, time or recipient (민원실에서, 월요일에) is context
 BROAD = 0.6  # 장롱 asked, 가구 in the entry: related, but looser than a synonym
 COVERAGE = 0.65  # the score mixes message coverage and phrasing coverage
@@ -52,6 +53,7 @@ AFFIX_MAX = 3  # a word that is part of more FAQ compounds than this says too li
 EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
 _HANGUL = re.compile(r"[가-힣]+")
 _BACKGROUND = re.compile(r"(?:서|니까|니깐|지만)[,.]?$")
+_CONTRAST = re.compile(r"^(.*?)(?:말고|말구|말곤)[,.]?$")
 # Sentence ends: punctuation, new lines, or a 요/다 word followed later by the question asked.
 _SENTENCES = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[요다])[.,]?\s+(?=\S{2,}.*[?？]$)")
 
@@ -95,6 +97,7 @@ class _Unit:
     exact: frozenset[str]
     broad: frozenset[str]
     weight: float
+    aside: bool = False  # named only where 말고 sets it aside: not what the message asks for
 
 
 class FaqIndex:
@@ -168,9 +171,7 @@ class FaqIndex:
         sentences = [part for part in _SENTENCES.split(clean(text)) if part.strip()]
         focus = _focus(sentences)
         parts: list[tuple[str, float]] = [(part, PREAMBLE) for part in sentences[:focus]]
-        clauses = _clauses(sentences[focus]) if sentences else []
-        parts += [(clause, BACKGROUND) for clause in clauses[:-1]]
-        parts += [(clause, 1.0) for clause in clauses[-1:]]
+        parts += _clauses(sentences[focus]) if sentences else []
         parts += [(part, PREAMBLE) for part in sentences[focus + 1 :]]
         units: dict[frozenset[str], _Unit] = {}
         for part, factor in parts:
@@ -210,7 +211,7 @@ class FaqIndex:
                     weight *= ADJUNCT
                 weight *= factor
                 if exact not in units or units[exact].weight < weight:
-                    units[exact] = _Unit(term, exact, broad, weight)
+                    units[exact] = _Unit(term, exact, broad, weight, factor == CONTRAST)
         return list(units.values())
 
     def _part_of(self, term: str) -> frozenset[str]:
@@ -268,7 +269,7 @@ class FaqIndex:
         total = sum(unit.weight for unit in units)
         if not total:
             return []
-        present = frozenset().union(*(unit.exact | unit.broad for unit in units))
+        present = frozenset().union(*(unit.exact | unit.broad for unit in units if not unit.aside))
         candidates = [
             self._candidate(number, units, total, present) for number in self._shortlist(units)
         ]
@@ -397,21 +398,28 @@ def _adjuncts(morphs: tuple[tuple[str, str], ...]) -> set[str]:
     }
 
 
-def _clauses(sentence: str) -> list[str]:
-    """The clauses of a sentence, split after a verb form that gives a reason or background
-    (고장나서, 더우니까, 했지만): the question is asked in the last one. A 는데 clause often
-    names the topic (냉장고 버리려는데 돈 내요?) and is kept whole."""
-    clauses: list[str] = []
+def _clauses(sentence: str) -> list[tuple[str, float]]:
+    """The clauses of a sentence with the weight of their words. The question is asked in the
+    last clause; a clause ending in a verb form that gives a reason or background (고장나서,
+    더우니까, 했지만) weighs less, and what 말고 sets aside (강습 말고 자유수영) less still. A 는데
+    clause often names the topic (냉장고 버리려는데 돈 내요?) and is kept whole."""
+    clauses: list[tuple[str, float]] = []
     current: list[str] = []
     for word, inflected in analyse(sentence).words:
+        contrast = _CONTRAST.match(word)
+        if contrast:
+            current.append(contrast.group(1))
+            clauses.append((" ".join(current), CONTRAST))
+            current = []
+            continue
         current.append(word)
         if inflected and _BACKGROUND.search(word):
-            clauses.append(" ".join(current))
+            clauses.append((" ".join(current), BACKGROUND))
             current = []
     if not clauses:
-        return [sentence]  # one clause: the sentence as written (its analysis is cached)
+        return [(sentence, 1.0)]  # one clause: the sentence as written (its analysis is cached)
     if current:
-        clauses.append(" ".join(current))
+        clauses.append((" ".join(current), 1.0))
     return clauses
 
 

@@ -200,3 +200,27 @@ def test_a_determiner_joins_the_noun_it_is_written_with():
     from bot.faq.text import analyse
 
     assert "첫차" in analyse("첫차 시간 알려주세요").compounds  # 첫 + 차 as the analyser splits it
+
+
+YOUTH = """
+- id: youth-rent
+  question: 청년 월세 지원은 어떻게 신청하나요?
+  variants: [청년 월세 지원 자격]
+  answer: 만 19~34세 무주택 청년에게 월 20만 원까지 지원합니다.
+- id: pool-lessons
+  question: 수영장 강습은 언제 신청하나요?
+  answer: 매월 20일부터 다음 달 강습을 접수합니다.
+- id: pool-free-swim
+  question: 수영장 자유수영 시간은 언제인가요?
+  variants: [자유수영 이용 시간]
+  answer: 평일 낮 12시부터 2시까지 자유수영을 할 수 있습니다.
+"""
+
+
+def test_what_말고_sets_aside_is_not_what_is_asked(write_faq):
+    index = FaqIndex.load(write_faq(YOUTH))
+    # the resident names the rent support only to say it is not what they mean
+    decision = index.decide("청년 월세 말고 전세 대출 이자 지원해 주는 것도 있나요?")
+    assert decision.outcome != "answer"
+    decision = index.decide("수영장 강습말고 자유수영은 몇 시에 해요?")
+    assert decision.entry is not None and decision.entry.id == "pool-free-swim"
