@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.faq.concepts import default_concepts
 from bot.faq.text import Analysis
 
 Intent = Literal["question", "inconvenience", "suggestion", "chatter"]
@@ -25,6 +26,7 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
+KNOWN = 2
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,21 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "chatter": float(cues.chatter.count(words, squeezed)),
         "wondering": float(wondering),
         "faq": faq_score,
+        "known": float(_known(analysis)),
     }
+
+
+def _known(analysis: Analysis) -> int:
+    """Words the civic lexicon knows (not light or stop words): county business named in
+    the residents' own words, beyond the cue list."""
+    table, quiet = _lexicon_words()
+    return len({term for term in (*analysis.terms, *analysis.compounds) if term in table} - quiet)
+
+
+@functools.cache
+def _lexicon_words() -> tuple[frozenset[str], frozenset[str]]:
+    concepts = default_concepts()
+    return frozenset(concepts.table), concepts.light | concepts.stopwords
 
 
 def _nfkc(text: str) -> str:
@@ -241,7 +257,7 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         if _reported(s, problem):
             return "inconvenience", _sure(problem + evidence / 2)
         return "question", _sure(1 + asking + s["how"] + evidence / 2 - problem)
-    if asked and (county or (s["polite"] and (asking or inquiring))):
+    if asked and (county or s["known"] >= KNOWN or (s["polite"] and (asking or inquiring))):
         return "question", _sure(1 + asking + evidence / 2)
     if county and s["polite"] and not s["past"] and faq >= 0.45:  # 신청 가능해요? without "?"
         return "question", _sure(evidence / 2)

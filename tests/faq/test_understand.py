@@ -35,6 +35,9 @@ from bot.faq import Decision, Understanding, understand
         ("빈 창고 앞에 누가 냉장고를 버려 놨어요. 두 달째 그대로예요.", "inconvenience"),
         ("아랫마을 하수구에서 시커먼 물이 개울로 흘러요", "inconvenience"),  # told, not asked
         ("아이 아빠가 다쳐서 일을 못하는데 도움받을 데 있을까요?", "question"),
+        # county business named only in the lexicon's words (대출, 하우스; 트럭 이전), casually
+        ("작년에 내려와서 하우스 짓는데 대출 받을 수 있는 거 있어?", "question"),
+        ("이웃한테 트럭 사기로 했는데 내 이름으로 돌리려면 뭐 챙겨 가요?", "question"),
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
