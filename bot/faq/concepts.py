@@ -2,14 +2,23 @@
 
 Lexicon words are written by people (빌려주다, 쓰레기봉투); the analyser may split them
 differently in different sentences. Each word is therefore registered both as written and as
-the analyser spells it, so both spellings reach the same concept.
+the analyser spells it, so both spellings reach the same concept. Analysing thousands of
+lexicon words takes most of a second, so the result is kept in a cache file, rebuilt whenever
+the lexicon, this code or the analyser changes.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 
+from bot.faq import lexicon, text
 from bot.faq.lexicon import Lexicon, default_lexicon
 from bot.faq.text import Analysis, analyse
 
@@ -39,8 +48,57 @@ class Concepts:
 
 @functools.cache
 def default_concepts() -> Concepts:
-    """The packaged lexicon's concepts, built once per process."""
-    return build_concepts(default_lexicon())
+    """The packaged lexicon's concepts, built once per process (or read from the cache)."""
+    cache = _cache_file()
+    try:
+        return _from_json(json.loads(cache.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache yet, or one this version cannot read: build it
+    concepts = build_concepts(default_lexicon())
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache.parent, delete=False) as out:
+            json.dump(_to_json(concepts), out, ensure_ascii=False)
+        os.replace(out.name, cache)
+        for old in cache.parent.glob("concepts-*.json"):
+            if old != cache:
+                old.unlink(missing_ok=True)  # built for an older lexicon
+    except OSError:
+        pass  # a read-only home only costs the time to build
+    return concepts
+
+
+def _cache_file() -> Path:
+    """The cache for this lexicon, this code and this analyser, in SOTONG_CACHE or the user's
+    cache folder."""
+    digest = hashlib.sha256()
+    sources = [*sorted(lexicon.LEXICON_DIR.glob("*.yaml")), Path(__file__), Path(text.__file__)]
+    for path in sources:
+        digest.update(path.read_bytes())
+    for package in ("kiwipiepy", "kiwipiepy_model"):
+        digest.update(metadata.version(package).encode())
+    root = os.environ.get("SOTONG_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "sotong"
+    )
+    return Path(root) / f"concepts-{digest.hexdigest()[:16]}.json"
+
+
+def _to_json(concepts: Concepts) -> dict[str, object]:
+    return {
+        "table": {key: sorted(found) for key, found in concepts.table.items()},
+        "broader": {key: sorted(found) for key, found in concepts.broader.items()},
+        "stopwords": sorted(concepts.stopwords),
+        "light": sorted(concepts.light),
+    }
+
+
+def _from_json(data: dict) -> Concepts:
+    return Concepts(
+        table={key: frozenset(found) for key, found in data["table"].items()},
+        broader={key: frozenset(found) for key, found in data["broader"].items()},
+        stopwords=frozenset(data["stopwords"]),
+        light=frozenset(data["light"]),
+    )
 
 
 def build_concepts(lexicon: Lexicon) -> Concepts:

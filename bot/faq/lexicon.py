@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml reads the files 10× faster
 _WORD = re.compile(r"[가-힣]+")
 
 
@@ -60,7 +61,8 @@ def load_lexicon(*paths: Path) -> Lexicon:
     first word heads a group of another file joins that concept)."""
     data: dict[str, Any] = {}
     for path in paths:
-        for section, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        text = path.read_text(encoding="utf-8")
+        for section, value in (yaml.load(text, Loader=_LOADER) or {}).items():
             if isinstance(value, dict):
                 merged = data.setdefault(section, {})
                 for key, items in value.items():  # broader: the same word in two files adds up

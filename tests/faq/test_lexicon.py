@@ -1,0 +1,55 @@
+"""The lexicon: several files read as one, and the analysed concepts kept in a cache file."""
+
+from __future__ import annotations
+
+import json
+
+from bot.faq import concepts
+from bot.faq.concepts import build_concepts, default_concepts
+from bot.faq.lexicon import default_lexicon, load_lexicon
+
+
+def test_files_of_one_lexicon_are_read_as_one(tmp_path):
+    core = tmp_path / "core.yaml"
+    core.write_text("synonyms:\n  - [소음, 소리]\nbroader:\n  세금: [취득세]\n", encoding="utf-8")
+    more = tmp_path / "tax.yaml"
+    more.write_text(
+        "synonyms:\n  - [소음, 시끄럽다]\n  - [측정, 재다]\nbroader:\n  세금: [재산세]\n",
+        encoding="utf-8",
+    )
+    lexicon = load_lexicon(core, more)
+    # a group headed by the same word in another file joins its concept
+    assert lexicon.concepts["소리"] == lexicon.concepts["시끄럽다"] == {"소음"}
+    assert lexicon.concepts["재다"] == {"측정"}
+    # and the kinds of one broader word add up
+    assert lexicon.broader["취득세"] == lexicon.broader["재산세"] == {"세금"}
+
+
+def test_the_analysed_lexicon_is_cached_and_read_back_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOTONG_CACHE", str(tmp_path))
+    default_concepts.cache_clear()
+    try:
+        built = default_concepts()
+        (cache,) = tmp_path.glob("concepts-*.json")
+        default_concepts.cache_clear()
+        assert default_concepts() == built  # read from the file this time
+        assert built == build_concepts(default_lexicon())
+
+        cache.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt
+        default_concepts.cache_clear()
+        assert default_concepts() == built
+        assert json.loads(cache.read_text(encoding="utf-8"))["table"]
+    finally:
+        default_concepts.cache_clear()
+
+
+def test_the_cache_is_named_after_what_it_was_built_from(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOTONG_CACHE", str(tmp_path))
+    before = concepts._cache_file()
+    extra = tmp_path / "lexicon"
+    extra.mkdir()
+    for path in concepts.lexicon.LEXICON_DIR.glob("*.yaml"):
+        (extra / path.name).write_bytes(path.read_bytes())
+    (extra / "local.yaml").write_text("synonyms:\n  - [군청, 청사]\n", encoding="utf-8")
+    monkeypatch.setattr(concepts.lexicon, "LEXICON_DIR", extra)
+    assert concepts._cache_file() != before  # an officer's new word rebuilds the cache
