@@ -15,11 +15,13 @@ import itertools
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.faq.concepts import Concepts, default_concepts
+from bot.faq.concepts import Concepts as Lexicon
+from bot.faq.concepts import default_concepts
 from bot.faq.entries import FaqEntry, load_entries
 from bot.faq.fuzzy import Speller
 from bot.faq.text import NOUN_TAGS, analyse, clean
@@ -44,6 +46,7 @@ BACKGROUND = 0.7  # words of a clause giving a reason (고장나서, 더우니�
 CONTRAST = 0.3  # words set aside by 말고 (월세 말고 전세): named to say what is not asked
 ADJUNCT = 0.6  # a noun marked as place, time or recipient (민원실에서, 월요일에) is context
 BROAD = 0.6  # 장롱 asked, 가구 in the entry: related, but looser than a synonym
+UNNAMED = 0.9  # ... counting a rival the message names nothing defining of at this share
 COVERAGE = 0.65  # the score mixes message coverage and phrasing coverage
 OFFER_MAX = 3
 SHORTLIST = 40
@@ -83,11 +86,14 @@ class Candidate:
     unnamed: bool = False  # the message names none of the words every phrasing names
 
 
+Concepts = dict[str, float]  # concept → how closely a text names it (1.0, or BROAD for a kind)
+
+
 @dataclass(frozen=True, slots=True)
 class _Keys:
-    core: frozenset[str]
-    extra: frozenset[str]
-    phrases: tuple[frozenset[str], ...]
+    core: Concepts  # of the question and variants
+    extra: Concepts  # of the answer and tags, not already in the core
+    phrases: tuple[tuple[Concepts, ...], ...]  # per phrasing, the concepts of each of its words
     defining: frozenset[str]  # concepts every phrasing names: what the entry is about
 
 
@@ -103,7 +109,7 @@ class _Unit:
 class FaqIndex:
     """All entries of one FAQ, ready to match messages against."""
 
-    def __init__(self, entries: list[FaqEntry], concepts: Concepts | None = None) -> None:
+    def __init__(self, entries: list[FaqEntry], concepts: Lexicon | None = None) -> None:
         self.entries = entries
         self.concepts = concepts or default_concepts()
         self._terms: set[str] = set()
@@ -112,12 +118,12 @@ class FaqIndex:
         # concept → [(entry number, credit when a message names it)]
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, keys in enumerate(self._keys):
-            for concept in keys.core:
+            for concept, closeness in keys.core.items():
                 df[concept] += 1.0
-                self._postings[concept].append((number, 1.0))
-            for concept in keys.extra:
+                self._postings[concept].append((number, closeness))
+            for concept, closeness in keys.extra.items():
                 df[concept] += EXTRA_DF
-                self._postings[concept].append((number, EXTRA_WEIGHT))
+                self._postings[concept].append((number, EXTRA_WEIGHT * closeness))
         count = len(entries)
         # A word only answers mention is rare, but no rarer than a word one question uses.
         self._idf = {concept: math.log(1 + count / max(n, 1.0)) for concept, n in df.items()}
@@ -150,20 +156,37 @@ class FaqIndex:
                 table[term[cut:]].add(term)
         return {part: frozenset(terms) for part, terms in table.items() if len(terms) <= AFFIX_MAX}
 
-    def _text_concepts(self, text: str) -> frozenset[str]:
-        """Concepts of an entry's text; its words also become the spelling vocabulary."""
-        found: set[str] = set()
+    def _text_words(self, text: str) -> tuple[Concepts, ...]:
+        """The concepts of each word of an entry's text, its broader concepts more loosely
+        (취득세 names 세금 as a kind); the words also become the spelling vocabulary."""
+        words = []
         for term in self.concepts.in_text(analyse(text)):
             self._terms.add(term)
-            found |= self.concepts.of(term) | self.concepts.broad(term)
-        return frozenset(found)
+            words.append(
+                {
+                    **dict.fromkeys(self.concepts.broad(term), BROAD),
+                    **dict.fromkeys(self.concepts.of(term), 1.0),
+                }
+            )
+        return tuple(words)
 
     def _entry_keys(self, entry: FaqEntry) -> _Keys:
-        phrases = tuple(self._text_concepts(p) for p in (entry.question, *entry.variants))
-        core = frozenset().union(*phrases)
-        extra = frozenset().union(*(self._text_concepts(t) for t in (entry.answer, *entry.tags)))
-        defining = frozenset.intersection(*phrases) if len(phrases) > 1 else frozenset()
-        return _Keys(core=core, extra=extra - core, phrases=phrases, defining=defining)
+        phrases = tuple(self._text_words(p) for p in (entry.question, *entry.variants))
+        core = _closest(word for phrase in phrases for word in phrase)
+        extra = _closest(
+            word for text in (entry.answer, *entry.tags) for word in self._text_words(text)
+        )
+        named = [
+            frozenset(c for word in p for c, closeness in word.items() if closeness == 1.0)
+            for p in phrases
+        ]
+        defining = frozenset.intersection(*named) if len(named) > 1 else frozenset()
+        return _Keys(
+            core=core,
+            extra={c: closeness for c, closeness in extra.items() if c not in core},
+            phrases=phrases,
+            defining=defining,
+        )
 
     def _units(self, text: str) -> list[_Unit]:
         """The message's content words with weights; words outside the asking sentence, context
@@ -269,7 +292,7 @@ class FaqIndex:
         total = sum(unit.weight for unit in units)
         if not total:
             return []
-        present = frozenset().union(*(unit.exact | unit.broad for unit in units if not unit.aside))
+        present = _closest(_named(unit) for unit in units if not unit.aside)
         candidates = [
             self._candidate(number, units, total, present) for number in self._shortlist(units)
         ]
@@ -292,28 +315,25 @@ class FaqIndex:
         return sorted(covered, key=covered.__getitem__, reverse=True)[:SHORTLIST]
 
     def _candidate(
-        self, number: int, units: list[_Unit], total: float, present: frozenset[str]
+        self, number: int, units: list[_Unit], total: float, present: Concepts
     ) -> Candidate:
         keys = self._keys[number]
         covered = core = 0.0
         matched: list[str] = []
         missed: list[_Unit] = []
         for unit in units:
-            if unit.exact & keys.core:
-                credit = 1.0
-            elif unit.broad & keys.core:
-                credit = BROAD
-            elif unit.exact & keys.extra:
-                credit = EXTRA_WEIGHT
-            elif unit.broad & keys.extra:
-                credit = EXTRA_WEIGHT * BROAD
-            else:
-                missed.append(unit)
-                continue
+            # a kind of what the entry names (장롱 for 가구), the entry naming a kind of what
+            # was said (취득세 for 세금), and two kinds of one thing (인감증명서, 등본) are
+            # related ever more loosely
+            named = _named(unit)
+            closeness = _overlap(named, keys.core)
+            credit = closeness or EXTRA_WEIGHT * (closeness := _overlap(named, keys.extra))
             covered += credit * unit.weight
             if credit >= BROAD:
                 core += credit * unit.weight
                 matched.append(unit.term)
+            if closeness < BROAD:  # another kind of the same thing is still left out
+                missed.append(unit)
         coverage = covered / total
         phrase = max(self._phrase_share(p, present) for p in keys.phrases)
         strength = core / self._rarest
@@ -327,20 +347,21 @@ class FaqIndex:
             strength=strength,
             matched=tuple(matched),
             missed=tuple(unit.term for unit in missed[:3]),
-            unnamed=bool(keys.defining) and not keys.defining & present,
+            unnamed=bool(keys.defining) and not keys.defining & present.keys(),
         )
 
-    def _phrase_share(self, phrase: frozenset[str], present: frozenset[str]) -> float:
-        """Weighted share of a phrasing the message names; a phrasing of one or two common
-        words (민원실, 신고) cannot be covered in full by naming them."""
+    def _phrase_share(self, phrase: tuple[Concepts, ...], present: Concepts) -> float:
+        """Weighted share of a phrasing's words the message names, a kind of one loosely; a
+        phrasing of one or two common words (민원실, 신고) cannot be covered in full by them."""
         total = hit = 0.0
-        for concept in phrase:
-            weight = self._idf.get(concept, 0.0)
-            if concept in self.concepts.light:
-                weight *= LIGHT
+        for word in phrase:
+            weight = max(
+                self._idf[c] * (LIGHT if c in self.concepts.light else 1.0)
+                for c, closeness in word.items()
+                if closeness == 1.0
+            )
             total += weight
-            if concept in present:
-                hit += weight
+            hit += weight * _overlap(present, word)
         return hit / max(total, PHRASE_FLOOR * self._rarest) if total else 0.0
 
     def decide(self, text: str) -> Decision:
@@ -350,7 +371,13 @@ class FaqIndex:
             return Decision("unknown", None, (), ranked[0].score if ranked else 0.0)
         best = ranked[0]
         runner = ranked[1].score if len(ranked) > 1 else 0.0
-        confident = _clear(best, runner)
+        # a rival about a word the message never names (음식물 when 쓰레기 is asked) is less
+        # of a rival to an entry the message does name
+        rival = max(
+            (c.score * (UNNAMED if c.unnamed and not best.unnamed else 1.0) for c in ranked[1:]),
+            default=0.0,
+        )
+        confident = _clear(best, rival)
         # A lower score still answers when one entry stands alone and the message names
         # nothing weighty that the entry leaves out (indirect, long-winded questions).
         alone = (
@@ -380,6 +407,27 @@ class FaqIndex:
         if not choices:
             return Decision("unknown", None, (), best.score)
         return Decision("offer", None, choices, best.score)
+
+
+def _named(unit: _Unit) -> Concepts:
+    """The concepts a message word names: its own closely, its broader ones loosely."""
+    return {**dict.fromkeys(unit.broad, BROAD), **dict.fromkeys(unit.exact, 1.0)}
+
+
+def _closest(texts: Iterable[Concepts]) -> Concepts:
+    """The concepts of several texts, each as closely as any of them names it."""
+    found: Concepts = {}
+    for concepts in texts:
+        for concept, closeness in concepts.items():
+            if found.get(concept, 0.0) < closeness:
+                found[concept] = closeness
+    return found
+
+
+def _overlap(said: Concepts, entry: Concepts) -> float:
+    """How closely what a word names meets what an entry names: 1.0, BROAD when one is a kind
+    of the other, BROAD² for two kinds of one thing (농막 and 창고, also 인감증명서 and 등본)."""
+    return max((closeness * entry[c] for c, closeness in said.items() if c in entry), default=0.0)
 
 
 def _clear(candidate: Candidate, runner: float) -> bool:
