@@ -58,3 +58,19 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
     assert found["top1"] >= 0.6
     assert found["wrong"] <= 0.02
     assert found["intent"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("department", "top1", "wrong"),
+    [("economy", 0.85, 0.08), ("urban", 0.8, 0.06), ("family", 0.85, 0.08)],
+)
+def test_departments_written_blind_in_the_development_style_keep_their_figures(
+    department, top1, wrong
+):
+    """Three more departments, written blind in the style of the development data. Their
+    wrong answers (near misses: a question beside an entry) are above the 2 % target, so
+    this guards the figures as measured rather than the target."""
+    found = figures(DATA / f"faq-{department}.yaml", DATA / f"cases-{department}.jsonl")
+    assert found["top1"] >= top1
+    assert found["wrong"] <= wrong
+    assert found["intent"] >= 0.88
