@@ -16,7 +16,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -104,6 +104,11 @@ class _Unit:
     broad: frozenset[str]
     weight: float
     aside: bool = False  # named only where 말고 sets it aside: not what the message asks for
+    named: Concepts = field(default_factory=dict)  # exact and broad concepts, by closeness
+
+    def __post_init__(self) -> None:
+        named = {**dict.fromkeys(self.broad, BROAD), **dict.fromkeys(self.exact, 1.0)}
+        object.__setattr__(self, "named", named)
 
 
 class FaqIndex:
@@ -115,21 +120,27 @@ class FaqIndex:
         self._terms: set[str] = set()
         self._keys = [self._entry_keys(entry) for entry in entries]
         df: dict[str, float] = defaultdict(float)
-        # concept → [(entry number, credit when a message names it)]
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # concept → [(entry number, how closely its question / its answer names the concept)]
+        self._core: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._extra: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, keys in enumerate(self._keys):
             for concept, closeness in keys.core.items():
                 df[concept] += 1.0
-                self._postings[concept].append((number, closeness))
+                self._core[concept].append((number, closeness))
             for concept, closeness in keys.extra.items():
                 df[concept] += EXTRA_DF
-                self._postings[concept].append((number, EXTRA_WEIGHT * closeness))
+                self._extra[concept].append((number, closeness))
         count = len(entries)
         # A word only answers mention is rare, but no rarer than a word one question uses.
         self._idf = {concept: math.log(1 + count / max(n, 1.0)) for concept, n in df.items()}
         self._speller = Speller(self._vocabulary())
         self._affixes = self._affix_table()
         self._rarest = math.log(1 + count)  # a word only one question uses
+        # each phrasing's words with the weight they carry in it
+        self._phrases = [
+            tuple(tuple((self._word_weight(word), word) for word in p) for p in keys.phrases)
+            for keys in self._keys
+        ]
 
     @classmethod
     def load(cls, path: str | Path) -> FaqIndex:
@@ -292,42 +303,42 @@ class FaqIndex:
         total = sum(unit.weight for unit in units)
         if not total:
             return []
-        present = _closest(_named(unit) for unit in units if not unit.aside)
+        present = _closest(unit.named for unit in units if not unit.aside)
+        links = [self._links(unit) for unit in units]
         candidates = [
-            self._candidate(number, units, total, present) for number in self._shortlist(units)
+            self._candidate(number, units, links, total, present)
+            for number in _shortlist(units, links)
         ]
         candidates.sort(key=lambda c: -c.score)
         return candidates[:limit]
 
-    def _shortlist(self, units: list[_Unit]) -> list[int]:
-        """The entries worth scoring in full: those covering most of the message's weight
-        (bounded, so a FAQ of thousands of entries stays fast)."""
-        covered: dict[int, float] = defaultdict(float)
-        for unit in units:
-            best: dict[int, float] = {}
-            for concepts, factor in ((unit.exact, 1.0), (unit.broad, BROAD)):
-                for concept in concepts:
-                    for number, credit in self._postings.get(concept, ()):
-                        if best.get(number, 0.0) < credit * factor:
-                            best[number] = credit * factor
-            for number, credit in best.items():
-                covered[number] += credit * unit.weight
-        return sorted(covered, key=covered.__getitem__, reverse=True)[:SHORTLIST]
+    def _links(self, unit: _Unit) -> tuple[dict[int, float], dict[int, float]]:
+        """How closely each entry's question, and each entry's answer, names a message word:
+        a kind of what the entry names (장롱 for 가구) or the entry naming a kind of what was
+        said (취득세 for 세금) loosely, two kinds of one thing (인감증명서, 등본) more loosely."""
+        found: tuple[dict[int, float], dict[int, float]] = ({}, {})
+        for postings, closest in ((self._core, found[0]), (self._extra, found[1])):
+            for concept, said in unit.named.items():
+                for number, named in postings.get(concept, ()):
+                    if closest.get(number, 0.0) < said * named:
+                        closest[number] = said * named
+        return found
 
     def _candidate(
-        self, number: int, units: list[_Unit], total: float, present: Concepts
+        self,
+        number: int,
+        units: list[_Unit],
+        links: list[tuple[dict[int, float], dict[int, float]]],
+        total: float,
+        present: Concepts,
     ) -> Candidate:
         keys = self._keys[number]
         covered = core = 0.0
         matched: list[str] = []
         missed: list[_Unit] = []
-        for unit in units:
-            # a kind of what the entry names (장롱 for 가구), the entry naming a kind of what
-            # was said (취득세 for 세금), and two kinds of one thing (인감증명서, 등본) are
-            # related ever more loosely
-            named = _named(unit)
-            closeness = _overlap(named, keys.core)
-            credit = closeness or EXTRA_WEIGHT * (closeness := _overlap(named, keys.extra))
+        for unit, (question, answer) in zip(units, links, strict=True):
+            closeness = question.get(number, 0.0)
+            credit = closeness or EXTRA_WEIGHT * (closeness := answer.get(number, 0.0))
             covered += credit * unit.weight
             if credit >= BROAD:
                 core += credit * unit.weight
@@ -335,7 +346,7 @@ class FaqIndex:
             if closeness < BROAD:  # another kind of the same thing is still left out
                 missed.append(unit)
         coverage = covered / total
-        phrase = max(self._phrase_share(p, present) for p in keys.phrases)
+        phrase = max(self._phrase_share(p, present) for p in self._phrases[number])
         strength = core / self._rarest
         missed.sort(key=lambda unit: -unit.weight)
         return Candidate(
@@ -350,18 +361,26 @@ class FaqIndex:
             unnamed=bool(keys.defining) and not keys.defining & present.keys(),
         )
 
-    def _phrase_share(self, phrase: tuple[Concepts, ...], present: Concepts) -> float:
+    def _word_weight(self, word: Concepts) -> float:
+        """What a word of a phrasing weighs: its rarest own concept, a light one lightly."""
+        return max(
+            self._idf[c] * (LIGHT if c in self.concepts.light else 1.0)
+            for c, closeness in word.items()
+            if closeness == 1.0
+        )
+
+    def _phrase_share(self, phrase: tuple[tuple[float, Concepts], ...], present: Concepts) -> float:
         """Weighted share of a phrasing's words the message names, a kind of one loosely; a
         phrasing of one or two common words (민원실, 신고) cannot be covered in full by them."""
         total = hit = 0.0
-        for word in phrase:
-            weight = max(
-                self._idf[c] * (LIGHT if c in self.concepts.light else 1.0)
-                for c, closeness in word.items()
-                if closeness == 1.0
-            )
+        for weight, word in phrase:
             total += weight
-            hit += weight * _overlap(present, word)
+            best = 0.0
+            for concept, closeness in word.items():
+                said = present.get(concept)
+                if said is not None and said * closeness > best:
+                    best = said * closeness
+            hit += weight * best
         return hit / max(total, PHRASE_FLOOR * self._rarest) if total else 0.0
 
     def decide(self, text: str) -> Decision:
@@ -409,9 +428,17 @@ class FaqIndex:
         return Decision("offer", None, choices, best.score)
 
 
-def _named(unit: _Unit) -> Concepts:
-    """The concepts a message word names: its own closely, its broader ones loosely."""
-    return {**dict.fromkeys(unit.broad, BROAD), **dict.fromkeys(unit.exact, 1.0)}
+def _shortlist(
+    units: list[_Unit], links: list[tuple[dict[int, float], dict[int, float]]]
+) -> list[int]:
+    """The entries worth scoring in full: those covering most of the message's weight
+    (bounded, so a FAQ of thousands of entries stays fast)."""
+    covered: dict[int, float] = defaultdict(float)
+    for unit, (question, answer) in zip(units, links, strict=True):
+        for number in question.keys() | answer.keys():
+            credit = max(question.get(number, 0.0), EXTRA_WEIGHT * answer.get(number, 0.0))
+            covered[number] += credit * unit.weight
+    return sorted(covered, key=covered.__getitem__, reverse=True)[:SHORTLIST]
 
 
 def _closest(texts: Iterable[Concepts]) -> Concepts:
@@ -422,12 +449,6 @@ def _closest(texts: Iterable[Concepts]) -> Concepts:
             if found.get(concept, 0.0) < closeness:
                 found[concept] = closeness
     return found
-
-
-def _overlap(said: Concepts, entry: Concepts) -> float:
-    """How closely what a word names meets what an entry names: 1.0, BROAD when one is a kind
-    of the other, BROAD² for two kinds of one thing (농막 and 창고, also 인감증명서 and 등본)."""
-    return max((closeness * entry[c] for c, closeness in said.items() if c in entry), default=0.0)
 
 
 def _clear(candidate: Candidate, runner: float) -> bool:
