@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bot.faq.concepts import Concepts as Lexicon
-from bot.faq.concepts import default_concepts
+from bot.faq.concepts import Concepts, default_concepts
 from bot.faq.entries import FaqEntry, load_entries
 from bot.faq.fuzzy import Speller
 from bot.faq.text import NOUN_TAGS, analyse, clean
@@ -46,7 +45,7 @@ BACKGROUND = 0.7  # words of a clause giving a reason (고장나서, 더우니�
 CONTRAST = 0.3  # words set aside by 말고 (월세 말고 전세): named to say what is not asked
 ADJUNCT = 0.6  # a noun marked as place, time or recipient (민원실에서, 월요일에) is context
 BROAD = 0.6  # 장롱 asked, 가구 in the entry: related, but looser than a synonym
-UNNAMED = 0.9  # ... counting a rival the message names nothing defining of at this share
+UNNAMED = 0.9  # a rival whose defining word the message never names counts at this share
 COVERAGE = 0.65  # the score mixes message coverage and phrasing coverage
 OFFER_MAX = 3
 SHORTLIST = 40
@@ -86,14 +85,14 @@ class Candidate:
     unnamed: bool = False  # the message names none of the words every phrasing names
 
 
-Concepts = dict[str, float]  # concept → how closely a text names it (1.0, or BROAD for a kind)
+Named = dict[str, float]  # concept → how closely a text names it (1.0, or BROAD for a kind)
 
 
 @dataclass(frozen=True, slots=True)
 class _Keys:
-    core: Concepts  # of the question and variants
-    extra: Concepts  # of the answer and tags, not already in the core
-    phrases: tuple[tuple[Concepts, ...], ...]  # per phrasing, the concepts of each of its words
+    core: Named  # of the question and variants
+    extra: Named  # of the answer and tags, not already in the core
+    phrases: tuple[tuple[Named, ...], ...]  # per phrasing, the concepts of each of its words
     defining: frozenset[str]  # concepts every phrasing names: what the entry is about
 
 
@@ -104,7 +103,7 @@ class _Unit:
     broad: frozenset[str]
     weight: float
     aside: bool = False  # named only where 말고 sets it aside: not what the message asks for
-    named: Concepts = field(default_factory=dict)  # exact and broad concepts, by closeness
+    named: Named = field(default_factory=dict)  # exact and broad concepts, by closeness
 
     def __post_init__(self) -> None:
         named = {**dict.fromkeys(self.broad, BROAD), **dict.fromkeys(self.exact, 1.0)}
@@ -114,7 +113,7 @@ class _Unit:
 class FaqIndex:
     """All entries of one FAQ, ready to match messages against."""
 
-    def __init__(self, entries: list[FaqEntry], concepts: Lexicon | None = None) -> None:
+    def __init__(self, entries: list[FaqEntry], concepts: Concepts | None = None) -> None:
         self.entries = entries
         self.concepts = concepts or default_concepts()
         self._terms: set[str] = set()
@@ -167,7 +166,7 @@ class FaqIndex:
                 table[term[cut:]].add(term)
         return {part: frozenset(terms) for part, terms in table.items() if len(terms) <= AFFIX_MAX}
 
-    def _text_words(self, text: str) -> tuple[Concepts, ...]:
+    def _text_words(self, text: str) -> tuple[Named, ...]:
         """The concepts of each word of an entry's text, its broader concepts more loosely
         (취득세 names 세금 as a kind); the words also become the spelling vocabulary."""
         words = []
@@ -330,7 +329,7 @@ class FaqIndex:
         units: list[_Unit],
         links: list[tuple[dict[int, float], dict[int, float]]],
         total: float,
-        present: Concepts,
+        present: Named,
     ) -> Candidate:
         keys = self._keys[number]
         covered = core = 0.0
@@ -361,7 +360,7 @@ class FaqIndex:
             unnamed=bool(keys.defining) and not keys.defining & present.keys(),
         )
 
-    def _word_weight(self, word: Concepts) -> float:
+    def _word_weight(self, word: Named) -> float:
         """What a word of a phrasing weighs: its rarest own concept, a light one lightly."""
         return max(
             self._idf[c] * (LIGHT if c in self.concepts.light else 1.0)
@@ -369,7 +368,7 @@ class FaqIndex:
             if closeness == 1.0
         )
 
-    def _phrase_share(self, phrase: tuple[tuple[float, Concepts], ...], present: Concepts) -> float:
+    def _phrase_share(self, phrase: tuple[tuple[float, Named], ...], present: Named) -> float:
         """Weighted share of a phrasing's words the message names, a kind of one loosely; a
         phrasing of one or two common words (민원실, 신고) cannot be covered in full by them."""
         total = hit = 0.0
@@ -441,9 +440,9 @@ def _shortlist(
     return sorted(covered, key=covered.__getitem__, reverse=True)[:SHORTLIST]
 
 
-def _closest(texts: Iterable[Concepts]) -> Concepts:
+def _closest(texts: Iterable[Named]) -> Named:
     """The concepts of several texts, each as closely as any of them names it."""
-    found: Concepts = {}
+    found: Named = {}
     for concepts in texts:
         for concept, closeness in concepts.items():
             if found.get(concept, 0.0) < closeness:
