@@ -16,7 +16,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -103,11 +103,11 @@ class _Unit:
     broad: frozenset[str]
     weight: float
     aside: bool = False  # named only where 말고 sets it aside: not what the message asks for
-    named: Named = field(default_factory=dict)  # exact and broad concepts, by closeness
 
-    def __post_init__(self) -> None:
-        named = {**dict.fromkeys(self.broad, BROAD), **dict.fromkeys(self.exact, 1.0)}
-        object.__setattr__(self, "named", named)
+    @property
+    def named(self) -> Named:
+        """The word's own concepts closely, its broader ones loosely."""
+        return {**dict.fromkeys(self.broad, BROAD), **dict.fromkeys(self.exact, 1.0)}
 
 
 class FaqIndex:
