@@ -23,7 +23,7 @@ from typing import Literal
 from bot.faq.concepts import Concepts, default_concepts
 from bot.faq.entries import FaqEntry, load_entries
 from bot.faq.fuzzy import Speller
-from bot.faq.text import NOUN_TAGS, analyse, clean
+from bot.faq.text import NOUN_TAGS, Analysis, analyse
 
 # Thresholds chosen on half of the development data and checked on the other half and on a
 # second FAQ of another department (tests/faq/data): a wrong answer is worse than none.
@@ -201,14 +201,15 @@ class FaqIndex:
     def _units(self, text: str) -> list[_Unit]:
         """The message's content words with weights; words outside the asking sentence, context
         words and light words weigh less, words no entry knows weigh by their kind."""
-        sentences = [part for part in _SENTENCES.split(clean(text)) if part.strip()]
-        focus = _focus(sentences)
-        parts: list[tuple[str, float]] = [(part, PREAMBLE) for part in sentences[:focus]]
-        parts += _clauses(sentences[focus]) if sentences else []
-        parts += [(part, PREAMBLE) for part in sentences[focus + 1 :]]
+        whole = analyse(text)
+        sentences = _sentences(whole.text)
+        focus = _focus([whole.text[start:end] for start, end in sentences])
+        parts = [(*span, PREAMBLE) for span in sentences[:focus]]
+        parts += _clauses(whole, *sentences[focus]) if sentences else []
+        parts += [(*span, PREAMBLE) for span in sentences[focus + 1 :]]
         units: dict[frozenset[str], _Unit] = {}
-        for part, factor in parts:
-            analysis = analyse(part)
+        for start, end, factor in parts:
+            analysis = whole if (start, end) == (0, len(whole.text)) else whole.section(start, end)
             nouns = {form.lower() for form, tag in analysis.morphs if tag in NOUN_TAGS}
             # a noun carrying a particle (열이, 문을) is a noun, never a verb stem
             marked = {
@@ -466,28 +467,37 @@ def _adjuncts(morphs: tuple[tuple[str, str], ...]) -> set[str]:
     }
 
 
-def _clauses(sentence: str) -> list[tuple[str, float]]:
-    """The clauses of a sentence with the weight of their words. The question is asked in the
-    last clause; a clause ending in a verb form that gives a reason or background (고장나서,
-    더우니까, 했지만) weighs less, and what 말고 sets aside (강습 말고 자유수영) less still. A 는데
-    clause often names the topic (냉장고 버리려는데 돈 내요?) and is kept whole."""
-    clauses: list[tuple[str, float]] = []
-    current: list[str] = []
-    for word, inflected in analyse(sentence).words:
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of a text begins and ends."""
+    found, start = [], 0
+    for mark in (*_SENTENCES.finditer(text), None):
+        end = mark.start() if mark else len(text)
+        if text[start:end].strip():
+            found.append((start, end))
+        start = mark.end() if mark else end
+    return found
+
+
+def _clauses(analysis: Analysis, start: int, end: int) -> list[tuple[int, int, float]]:
+    """The clauses of a sentence (`analysis.text[start:end]`) with the weight of their words.
+    The question is asked in the last clause; a clause ending in a verb form that gives a
+    reason or background (고장나서, 더우니까, 했지만) weighs less, and what 말고 sets aside
+    (강습 말고 자유수영) less still. A 는데 clause often names the topic (냉장고 버리려는데 돈
+    내요?) and is kept whole."""
+    clauses: list[tuple[int, int, float]] = []
+    begins = start
+    for (word, inflected), at in zip(analysis.words, analysis.word_starts, strict=True):
+        if not start <= at < end:
+            continue
         contrast = _CONTRAST.match(word)
         if contrast:
-            current.append(contrast.group(1))
-            clauses.append((" ".join(current), CONTRAST))
-            current = []
-            continue
-        current.append(word)
-        if inflected and _BACKGROUND.search(word):
-            clauses.append((" ".join(current), BACKGROUND))
-            current = []
-    if not clauses:
-        return [(sentence, 1.0)]  # one clause: the sentence as written (its analysis is cached)
-    if current:
-        clauses.append((" ".join(current), 1.0))
+            clauses.append((begins, at + len(contrast.group(1)), CONTRAST))
+            begins = at + len(word)
+        elif inflected and _BACKGROUND.search(word):
+            clauses.append((begins, at + len(word), BACKGROUND))
+            begins = at + len(word)
+    if analysis.text[begins:end].strip():
+        clauses.append((begins, end, 1.0))
     return clauses
 
 

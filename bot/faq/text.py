@@ -56,11 +56,29 @@ def kiwi() -> Kiwi:
 class Analysis:
     """One text, analysed: what the matcher and the triage look at."""
 
-    text: str  # cleaned and rewritten to standard spellings
+    text: str  # cleaned, rewritten to standard spellings, run-on text spaced
     morphs: tuple[tuple[str, str], ...]  # (form, POS tag) as the analyser split them
     terms: tuple[str, ...]  # content lemmas in order (verbs end in 다)
     compounds: tuple[str, ...]  # adjacent content morphemes joined (쓰레기+봉투 → 쓰레기봉투)
     words: tuple[tuple[str, bool], ...]  # the words as spaced, and whether each is a verb form
+    morph_starts: tuple[int, ...]  # where each morpheme begins in `text`
+    word_starts: tuple[int, ...]  # where each word begins in `text`
+
+    def section(self, start: int, end: int) -> Analysis:
+        """The analysis of `text[start:end]` (a sentence, a clause) as read in its context:
+        the analyser runs once per message, not once per part."""
+        morphs = [i for i, at in enumerate(self.morph_starts) if start <= at < end]
+        words = [i for i, at in enumerate(self.word_starts) if start <= at < end]
+        forms = [self.morphs[i] for i in morphs]
+        if forms and forms[0][1].startswith("VX"):  # a clause begins with a main verb: 버려야
+            forms[0] = (forms[0][0], forms[0][1].replace("VX", "VV"))
+        return _reduced(
+            self.text[start:end],
+            tuple(forms),
+            tuple(self.words[i] for i in words),
+            tuple(self.morph_starts[i] - start for i in morphs),
+            tuple(self.word_starts[i] - start for i in words),
+        )
 
 
 def clean(text: object) -> str:
@@ -76,9 +94,19 @@ def clean(text: object) -> str:
 @functools.lru_cache(maxsize=8192)
 def analyse(text: str) -> Analysis:
     """Analyse a text (cached: the same words come back in chats and in the FAQ)."""
-    lexicon = default_lexicon()
-    cleaned = lexicon.rewrite(clean(text))
-    morphs, words = _morphs(cleaned) if cleaned else ((), ())
+    cleaned = default_lexicon().rewrite(clean(text))
+    return _reduced(*_analysed(cleaned)) if cleaned else _reduced("", (), (), (), ())
+
+
+def _reduced(
+    text: str,
+    morphs: tuple[tuple[str, str], ...],
+    words: tuple[tuple[str, bool], ...],
+    morph_starts: tuple[int, ...],
+    word_starts: tuple[int, ...],
+) -> Analysis:
+    """The terms and compounds of analysed morphemes."""
+    concepts = default_lexicon().concepts
     terms: list[str] = []
     compounds: list[str] = []
     run: list[tuple[str, str]] = []
@@ -94,28 +122,44 @@ def analyse(text: str) -> Analysis:
             terms.append(form + "다")
         elif tag == "NNB" and number and morphs[number - 1] == ("몇", "MM"):
             terms.append("몇" + form)  # 몇 시, 몇 월: the resident asks when
-        elif tag == "MAG" and form in lexicon.concepts:
+        elif tag == "MAG" and form in concepts:
             terms.append(form)  # an adverb can name the topic (깜빡깜빡: forgetting)
     return Analysis(
-        text=cleaned,
+        text=text,
         morphs=morphs,
         terms=tuple(terms),
         compounds=tuple(compounds),
         words=words,
+        morph_starts=morph_starts,
+        word_starts=word_starts,
     )
 
 
-def _morphs(
+def _analysed(
     text: str,
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, bool], ...]]:
-    """Morphemes, and the words they came from (is a word a verb or adjective form?)."""
+) -> tuple[
+    str,
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, bool], ...],
+    tuple[int, ...],
+    tuple[int, ...],
+]:
+    """The text as analysed (spaces put back in run-on text), its morphemes and words (is a
+    word a verb or adjective form?), and where each begins."""
     try:
         if _RUN_ON.search(text):  # 명절당일에도쓰레기수거하나요: put the spaces back first
             text = kiwi().space(text)
         tokens = kiwi().tokenize(text)
     except Exception:  # the analyser must never take the bot down; fall back to words
-        parts = [word for word in _NON_WORD.split(text.lower()) if word]
-        return tuple((word, "NNG") for word in parts), tuple((word, False) for word in parts)
+        spans = [(m.start(), m.group().lower()) for m in _WORD_SPAN.finditer(text)]
+        parts = [(at, word) for at, span in spans for word in _NON_WORD.split(span) if word]
+        return (
+            text,
+            tuple((word, "NNG") for _, word in parts),
+            tuple((word, False) for _, word in parts),
+            tuple(at for at, _ in parts),
+            tuple(at for at, _ in parts),
+        )
     spans = [(m.start(), m.end(), m.group()) for m in _WORD_SPAN.finditer(text)]
     inflected = [False] * len(spans)
     number = 0
@@ -128,7 +172,13 @@ def _morphs(
             number += 1
         if spans and tag.startswith(("VV", "VA", "VX")):
             inflected[number] = True
-    return morphs, tuple((word, flag) for (_, _, word), flag in zip(spans, inflected, strict=True))
+    return (
+        text,
+        morphs,
+        tuple((word, flag) for (_, _, word), flag in zip(spans, inflected, strict=True)),
+        tuple(token.start for token in tokens),
+        tuple(start for start, _, _ in spans),
+    )
 
 
 def _tag(token: Token, before: Token | None, text: str) -> str:

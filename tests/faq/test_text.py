@@ -118,3 +118,23 @@ def test_clean_never_raises_and_bounds_the_text(text):
     assert len(cleaned) <= 600
     assert "\x00" not in cleaned
     analyse(cleaned)
+
+
+def test_a_clause_is_read_from_the_whole_message_analysis():
+    whole = analyse("냉장고가 고장나서 버려야 되는데 어디 연락해요?")
+    start = whole.text.index("버려야")
+    reason, asking = whole.section(0, start), whole.section(start, len(whole.text))
+    assert {"냉장고", "고장"} <= set(reason.terms)
+    assert "냉장고" not in asking.terms
+    # 버리 after 고장나서 may be read as an auxiliary; a clause begins with a main verb
+    assert "버리다" in asking.terms
+    assert asking.text.startswith("버려야")
+
+
+def test_run_on_text_is_analysed_with_its_spaces_put_back():
+    analysis = analyse("장보러가면차를어디다대야돼요?공짜로댈수있는데있어요?")
+    assert "? " in analysis.text
+    assert all(
+        analysis.text[at:].startswith(word)
+        for (word, _), at in zip(analysis.words, analysis.word_starts, strict=True)
+    )
