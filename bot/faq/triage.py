@@ -66,6 +66,7 @@ class Cues:
     endings: frozenset[str]
     yes_no: frozenset[str]
     how: Cue
+    providers: frozenset[str]
     chatter: Cue
     self_asking: frozenset[str]
 
@@ -101,6 +102,7 @@ def default_cues() -> Cues:
         endings=frozenset(question["endings"]),
         yes_no=frozenset(question["yes_no"]),
         how=Cue.from_data(question, terms="", patterns="how"),
+        providers=frozenset(question["providers"]),
         chatter=Cue.from_data(chatter),
         self_asking=frozenset(chatter["self_asking"]),
     )
@@ -147,7 +149,9 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         ),
         "asked": float(asked or cues.question.count(frozenset(), squeezed) > 0),
         "asking": float(asking),
-        "how": float(cues.how.count(frozenset(), squeezed) + _conditional(morphs)),
+        "how": float(
+            cues.how.count(frozenset(), squeezed) + _conditional(morphs) + _exists(morphs, cues)
+        ),
         "polite": float(polite),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
         "past": float(any(tag == "EP" and form in _PAST for form, tag in morphs)),
@@ -211,6 +215,19 @@ def _requested(morphs: Morphs) -> frozenset[str]:
     return frozenset(found)
 
 
+def _exists(morphs: Morphs, cues: Cues) -> int:
+    """털어놓을 데 있나요, 봐줄 사람 없어?: asking whether someone or something would help."""
+    for number, (_, tag) in enumerate(morphs[:-2]):
+        if tag != "ETM" or morphs[number + 1][0] not in cues.providers:
+            continue
+        following = morphs[number + 2 : number + 4]
+        if following and following[0][1].startswith("J"):
+            following = following[1:]
+        if following and following[0][0] in ("있", "없") and following[0][1] in ("VA", "VV"):
+            return 1
+    return 0
+
+
 def _conditional(morphs: Morphs) -> int:
     """버리면 안 가져가요?: a hypothetical, so asking about the rule, not reporting."""
     return int(any(tag == "EC" and form in ("면", "으면") for form, tag in morphs))
@@ -249,7 +266,7 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
     if s["chatter"] and s["past"] and not s["polite"] and not problem + suggestion:
         return "chatter", _sure(s["chatter"] + 1)  # 갔다 왔어? ㅋㅋ: asking a friend how it went
-    if s["chatter"] and named < 1 and faq < 0.45:
+    if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
     if suggestion and suggestion >= problem and county:
         return "suggestion", _sure(suggestion + evidence / 2 - problem)

@@ -38,6 +38,9 @@ from bot.faq import Decision, Understanding, understand
         # county business named only in the lexicon's words (대출, 하우스; 트럭 이전), casually
         ("작년에 내려와서 하우스 짓는데 대출 받을 수 있는 거 있어?", "question"),
         ("이웃한테 트럭 사기로 했는데 내 이름으로 돌리려면 뭐 챙겨 가요?", "question"),
+        # asking whether someone would help, even about a friend: a question, not small talk
+        ("친구 문제로 너무 힘들어요 누구한테 털어놓을 데 있나요", "question"),
+        ("점심 맛있는 데 있어요? ㅋㅋ", "chatter"),
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
