@@ -203,10 +203,10 @@ class FaqIndex:
         words and light words weigh less, words no entry knows weigh by their kind."""
         whole = analyse(text)
         sentences = _sentences(whole.text)
-        focus = _focus([whole.text[start:end] for start, end in sentences])
-        parts = [(*span, PREAMBLE) for span in sentences[:focus]]
-        parts += _clauses(whole, *sentences[focus]) if sentences else []
-        parts += [(*span, PREAMBLE) for span in sentences[focus + 1 :]]
+        asking = _asking(whole.text, sentences)
+        parts: list[tuple[int, int, float]] = []
+        for number, span in enumerate(sentences):
+            parts += _clauses(whole, *span) if number in asking else [(*span, PREAMBLE)]
         units: dict[frozenset[str], _Unit] = {}
         for start, end, factor in parts:
             analysis = whole if (start, end) == (0, len(whole.text)) else whole.section(start, end)
@@ -501,9 +501,7 @@ def _clauses(analysis: Analysis, start: int, end: int) -> list[tuple[int, int, f
     return clauses
 
 
-def _focus(parts: list[str]) -> int:
-    """The sentence that asks: the last one with a question mark, else the last one."""
-    for number in range(len(parts) - 1, -1, -1):
-        if "?" in parts[number]:
-            return number
-    return len(parts) - 1
+def _asking(text: str, sentences: list[tuple[int, int]]) -> set[int]:
+    """The sentences that ask: those with a question mark, else the last one."""
+    marked = {n for n, (start, end) in enumerate(sentences) if "?" in text[start:end]}
+    return marked or ({len(sentences) - 1} if sentences else set())

@@ -224,3 +224,10 @@ def test_what_말고_sets_aside_is_not_what_is_asked(write_faq):
     assert decision.outcome != "answer"
     decision = index.decide("수영장 강습말고 자유수영은 몇 시에 해요?")
     assert decision.entry is not None and decision.entry.id == "pool-free-swim"
+
+
+def test_every_sentence_with_a_question_mark_is_asked(pool):
+    # the first question names what is asked about; the follow-up only adds a detail
+    decision = pool.decide("여권 어디서 만들어요? 사진도 가져가요?")
+    assert decision.outcome != "unknown"
+    assert "passport" in {entry.id for entry in (decision.entry, *decision.choices) if entry}
