@@ -42,6 +42,11 @@ KO: dict[str, str] = {
     "pii.rrn_removed": (
         "주민등록번호는 채팅방에 남기지 마세요. 보내신 번호는 저장하지 않고 지웠습니다."
     ),
+    "safety.urgent": (
+        "위급하면 바로 112(경찰)나 119(구조·구급)에 전화하세요. 가정폭력·성폭력은 "
+        "1366(여성긴급전화, 24시간), 마음이 힘드시면 109(자살예방상담, 24시간)에서 도움을 "
+        "받을 수 있습니다. 담당자에게도 바로 알리겠습니다."
+    ),
     # --- tickets: to officers ----------------------------------------------------------------
     "officer.new_ticket": (
         "[새 민원 {receipt}] {category} · {room}\n{text}\n"
@@ -49,6 +54,10 @@ KO: dict[str, str] = {
     ),
     "officer.follower": (
         "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
+    ),
+    "officer.urgent": (
+        "[긴급 {receipt}] 위험에 처한 주민이 있을 수 있습니다. "
+        "바로 확인해 주세요: /ticket {receipt}"
     ),
     "officer.done": "{receipt}: {status:으로} 바꿨습니다.",
     "officer.sent": "{receipt}: 민원인에게 답변을 보냈습니다.",
@@ -325,11 +334,19 @@ EN: dict[str, str] = {
         "Please never post a resident registration number in a chat. "
         "I removed it and did not store it."
     ),
+    "safety.urgent": (
+        "In an emergency call 112 (police) or 119 (rescue and ambulance) now. For domestic or "
+        "sexual violence call 1366 (women's emergency line, 24 hours); if you are struggling, "
+        "call 109 (suicide prevention, 24 hours). I am telling an officer right away."
+    ),
     "officer.new_ticket": (
         "[New case {receipt}] {category} · {room}\n{text}\nDue: {due} · details: /ticket {receipt}"
     ),
     "officer.follower": (
         "[{receipt}] Another resident reported the same ({count} following).\n{text}"
+    ),
+    "officer.urgent": (
+        "[Urgent {receipt}] A resident may be in danger. Please check now: /ticket {receipt}"
     ),
     "officer.done": "{receipt}: set to {status}.",
     "officer.sent": "{receipt}: your answer was sent to the resident.",

@@ -107,3 +107,21 @@ async def test_a_greeting_one_to_one_gets_a_greeting_and_what_the_bot_can_do(bot
     assert "소통 창구" in bot.pop_text()
     await bot.say("grandma", "안녕하세요~ 다들 좋은 아침이에요")
     bot.assert_silent()
+
+
+async def test_a_resident_in_danger_gets_the_emergency_numbers_and_an_officer_is_alerted(bot):
+    year = bot.clock.now().astimezone(bot.settings.tz).year
+    asked = await bot.say("mom-4", "남편이 술만 마시면 때려요. 어디에 전화해야 돼요?")
+    safety, receipt = bot.in_room("parenting")
+    assert "112" in safety.text and "1366" in safety.text
+    assert safety.reply_to == asked
+    assert f"접수번호 {year}-0001" in receipt.text
+    notice, alert = bot.to_officers()
+    assert "때려요" in notice.text
+    assert alert.text.startswith(f"[긴급 {year}-0001]")
+    bot.assert_silent()
+
+
+async def test_a_ball_being_hit_is_small_talk_and_the_room_stays_quiet(bot):
+    await bot.say("mom-4", "어제 야구 보는데 타자가 공을 세게 때리더라")
+    bot.assert_silent()

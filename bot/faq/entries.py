@@ -41,6 +41,11 @@ class FaqEntry:
     variants: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
+    @property
+    def text(self) -> str:
+        """Everything the entry says, for checks on its subject as a whole."""
+        return "\n".join((self.question, *self.variants, self.answer, *self.tags))
+
 
 def load_entries(path: str | Path) -> list[FaqEntry]:
     """Read a YAML (list of mappings) or CSV (header row) FAQ file and validate every entry."""

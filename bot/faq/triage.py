@@ -69,6 +69,10 @@ class Cues:
     providers: frozenset[str]
     chatter: Cue
     self_asking: frozenset[str]
+    harm: Cue
+    people: frozenset[str]
+    despair: Cue
+    laughter: Cue
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def default_cues() -> Cues:
     """The packaged cues, read once per process."""
     data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
     civic, problem, suggestion = data["civic"], data["problem"], data["suggestion"]
-    question, chatter = data["question"], data["chatter"]
+    question, chatter, danger = data["question"], data["chatter"], data["danger"]
     suffixes = "|".join(map(re.escape, civic["place_suffixes"]))
     return Cues(
         civic=Cue.from_data(civic),
@@ -105,6 +109,10 @@ def default_cues() -> Cues:
         providers=frozenset(question["providers"]),
         chatter=Cue.from_data(chatter),
         self_asking=frozenset(chatter["self_asking"]),
+        harm=Cue.from_data(danger, terms="harm", patterns=""),
+        people=frozenset(danger["people"]),
+        despair=Cue.from_data(danger, terms="despair_terms", patterns="despair"),
+        laughter=Cue.from_data(danger, terms="", patterns="laughter"),
     )
 
 
@@ -112,7 +120,32 @@ def triage(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> Tr
     """Classify one analysed message; `faq_score` is how well the FAQ matches it (0–1)."""
     signals = _signals(analysis, faq_score, cues or default_cues())
     intent, confidence = _decide(signals, has_content=bool(analysis.terms))
+    if signals["danger"] and intent == "chatter":  # someone may be hurt: act, never ignore
+        intent, confidence = ("question" if signals["asked"] else "inconvenience"), 0.9
     return Triage(intent, confidence, signals)
+
+
+def dangerous(analysis: Analysis, cues: Cues | None = None) -> bool:
+    """Whether a message speaks of someone in danger: harm done to a person, or wanting to
+    die, not laughed off."""
+    cues = cues or default_cues()
+    terms, squeezed = _danger_words(analysis)
+    if cues.laughter.count(frozenset(), squeezed):
+        return False
+    harmed = cues.harm.count(terms, squeezed) and terms & cues.people
+    return bool(harmed or cues.despair.count(terms, squeezed))
+
+
+def about_harm(analysis: Analysis, cues: Cues | None = None) -> bool:
+    """Whether a text (an FAQ entry) is about violence, abuse or self-harm at all."""
+    cues = cues or default_cues()
+    terms, squeezed = _danger_words(analysis)
+    return bool(cues.harm.count(terms, squeezed) or cues.despair.count(terms, squeezed))
+
+
+def _danger_words(analysis: Analysis) -> tuple[frozenset[str], str]:
+    pronouns = (form for form, tag in analysis.morphs if tag == "NP")  # 저, 나: the writer
+    return frozenset((*analysis.terms, *pronouns)), _SPACE.sub("", analysis.text)
 
 
 def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, float]:
@@ -159,6 +192,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "wondering": float(wondering),
         "faq": faq_score,
         "known": float(_known(analysis)),
+        "danger": float(dangerous(analysis, cues)),
     }
 
 

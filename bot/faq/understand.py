@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.faq.index import Decision, FaqIndex
 from bot.faq.text import analyse, clean
-from bot.faq.triage import Intent, triage
+from bot.faq.triage import Intent, about_harm, triage
 
 CONFIDENT = 0.7  # below this, a listen room stays quiet
 
@@ -19,6 +19,7 @@ class Understanding:
     confidence: float
     confident: bool
     decision: Decision
+    urgent: bool = False  # someone may be in danger: emergency numbers, and an officer now
 
 
 _NOTHING = Decision("unknown", None, (), 0.0)
@@ -39,11 +40,14 @@ def understand(index: FaqIndex, text: str, *, listen: bool) -> Understanding:
     except Exception:  # understanding must never take the bot down
         return Understanding("chatter", 0.0, False, _NOTHING)
     intent, confidence = found.intent, found.confidence
+    urgent = bool(found.signals["danger"])
+    if urgent and decision.entry is not None and not about_harm(analyse(decision.entry.text)):
+        decision = Decision("unknown", None, (), decision.score)  # 한국어 교실 is no answer
     if not listen and intent == "chatter" and _asks_the_bot(found.signals, decision):
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
     if listen and (intent != "question" or decision.outcome == "offer"):
         decision = Decision("unknown", None, (), decision.score)
-    return Understanding(intent, confidence, confidence >= CONFIDENT, decision)
+    return Understanding(intent, confidence, confidence >= CONFIDENT, decision, urgent)
 
 
 def _asks_the_bot(signals: dict[str, float], decision: Decision) -> bool:

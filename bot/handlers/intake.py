@@ -23,6 +23,8 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         # the number was cut out before the message was stored; tell them not to post it
         ctx.reply(ctx.texts("pii.rrn_removed"))
     result = understand(faq.index, message.text, listen=not addressed)
+    if result.urgent:  # someone may be in danger: the emergency numbers come first
+        ctx.reply(ctx.texts("safety.urgent"))
     if result.intent == "chatter":
         if addressed:  # called by name or 1:1: greet back and say what the bot can do
             ctx.reply(ctx.texts("help.resident", county=ctx.settings.county))
@@ -31,22 +33,30 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
             ctx.reply(ctx.texts("faq.answer", answer=decision.entry.answer))
+            if result.urgent:  # answered, and an officer still hears of it at once
+                _take_in(ctx, queue, "question", "ticket.received", urgent=True)
         elif decision.outcome == "offer" and addressed:
             titles = [entry.question for entry in decision.choices]
             listing = "\n".join(f"{i}. {title}" for i, title in enumerate(titles, 1))
             ctx.reply(ctx.texts("faq.offer", choices=listing), quick_replies=tuple(titles))
         elif addressed or result.confident:
-            _take_in(ctx, queue, "question", "faq.unknown")
+            _take_in(ctx, queue, "question", "faq.unknown", urgent=result.urgent)
         return
     if addressed or result.confident:
-        _take_in(ctx, queue, result.intent, "ticket.received")
+        _take_in(ctx, queue, result.intent, "ticket.received", urgent=result.urgent)
 
 
-def _take_in(ctx: Context, queue: TicketQueue, category: str, receipt_key: str) -> None:
+def _take_in(
+    ctx: Context, queue: TicketQueue, category: str, receipt_key: str, *, urgent: bool = False
+) -> None:
     """Open a ticket, unless the room already has an open one saying the same: then the
-    resident follows that one and hears its outcome too."""
+    resident follows that one and hears its outcome too. Officers are alerted to an urgent
+    one on top of the usual notice."""
     same = queue.duplicate_of(ctx, category)
     if same is not None:
         queue.follow(ctx, same)
+        ticket = same
     else:
-        queue.open(ctx, category, confirmation=receipt_key)
+        ticket = queue.open(ctx, category, confirmation=receipt_key)
+    if urgent:
+        ctx.to_officers(ctx.texts("officer.urgent", receipt=ticket.receipt_no))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.faq import Decision, Understanding, understand
+from bot.faq import Decision, FaqIndex, Understanding, understand
 
 
 @pytest.mark.parametrize(
@@ -108,3 +110,40 @@ def test_any_string_gives_a_decision_never_an_exception(county, text, listen):
 def test_emoji_only_and_empty_messages_are_chatter(county):
     assert understand(county, "👍👍👍", listen=True).intent == "chatter"
     assert understand(county, "", listen=False).intent == "chatter"
+
+
+FAMILY_FAQ = Path(__file__).with_name("data") / "faq-family.yaml"
+
+
+@pytest.fixture(scope="module")
+def family() -> FaqIndex:
+    return FaqIndex.load(FAMILY_FAQ)
+
+
+def test_someone_in_danger_is_never_small_talk_nor_given_an_unrelated_answer(family):
+    # in a listen room; the Korean-class entry shares 한국말, and must not be the answer
+    result = understand(
+        family, "남편이 술 마시면 때려요. 한국말 잘 못해요. 어디 전화해요?", listen=True
+    )
+    assert result.urgent and result.confident and result.intent != "chatter"
+    assert result.decision.outcome == "unknown"
+    # the entry about the danger itself is still the answer
+    result = understand(
+        family, "남편이 술만 먹으면 저를 때려요. 가정폭력 상담 어디서 받아요?", listen=True
+    )
+    assert result.urgent
+    assert result.decision.entry is not None
+    assert result.decision.entry.id == "domestic-violence-counseling"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "어제 야구 보는데 타자가 공을 세게 때리더라",  # hitting a ball, not a person
+        "아 진짜 죽고 싶을 만큼 배고프다 ㅋㅋ",  # laughed off
+        "혼자 해야 돼",  # 자해 only as letters across two words
+        "학교폭력 예방 교육은 언제 해요?",  # asking about a programme, nobody harmed
+    ],
+)
+def test_words_that_only_sound_dangerous_raise_no_alarm(family, text):
+    assert not understand(family, text, listen=True).urgent
