@@ -53,11 +53,14 @@ PHRASE_FLOOR = 1.0  # a phrasing weighs at least this many rarest words
 NARROWER_RATIO = 0.85  # a runner-up this close is preferred when the best is narrower
 AFFIX_MAX = 3  # a word that is part of more FAQ compounds than this says too little
 EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
+_POINTING = frozenset({"이거", "그거", "저거", "이것", "그것", "저것", "이게", "그게"})
+_POINTING_MM = frozenset({"이런", "그런", "저런"})
 _HANGUL = re.compile(r"[가-힣]+")
 _BACKGROUND = re.compile(r"(?:서|니까|니깐|지만)[,.]?$")
 _CONTRAST = re.compile(r"^(.*?)(?:말고|말구|말곤)[,.]?$")
-# Sentence ends: punctuation, new lines, or a 요/다 word followed later by the question asked.
-_SENTENCES = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[요다])[.,]?\s+(?=\S{2,}.*[?？]$)")
+# Sentence ends: punctuation, new lines, or a 요/다 word followed later by the question asked
+# (but not by a quoting 하다: 벌금 나왔다 하니 … is one sentence).
+_SENTENCES = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[요다])[.,]?\s+(?=(?!하)\S{2,}.*[?？]$)")
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,12 @@ class FaqIndex:
         asking = _asking(whole.text, sentences)
         parts: list[tuple[int, int, float]] = []
         for number, span in enumerate(sentences):
-            parts += _clauses(whole, *span) if number in asking else [(*span, PREAMBLE)]
+            if number in asking:
+                parts += _clauses(whole, *span)
+            elif number + 1 in asking and _refers_back(whole.section(*sentences[number + 1])):
+                parts.append((*span, BACKGROUND))  # 벌금이 나왔어요. 이거 안 내는 방법은?
+            else:
+                parts.append((*span, PREAMBLE))
         units: dict[frozenset[str], _Unit] = {}
         for start, end, factor in parts:
             analysis = whole if (start, end) == (0, len(whole.text)) else whole.section(start, end)
@@ -499,6 +507,15 @@ def _clauses(analysis: Analysis, start: int, end: int) -> list[tuple[int, int, f
     if analysis.text[begins:end].strip():
         clauses.append((begins, end, 1.0))
     return clauses
+
+
+def _refers_back(sentence: Analysis) -> bool:
+    """A question that opens with 이거, 그거, 이런 … asks about what the sentence before said."""
+    opening = sentence.morphs[:2]
+    return any(
+        (tag == "NP" and form in _POINTING) or (tag == "MM" and form in _POINTING_MM)
+        for form, tag in opening
+    )
 
 
 def _asking(text: str, sentences: list[tuple[int, int]]) -> set[int]:

@@ -231,3 +231,31 @@ def test_every_sentence_with_a_question_mark_is_asked(pool):
     decision = pool.decide("여권 어디서 만들어요? 사진도 가져가요?")
     assert decision.outcome != "unknown"
     assert "passport" in {entry.id for entry in (decision.entry, *decision.choices) if entry}
+
+
+FINES = """
+- id: parking-fine
+  question: 주차 과태료 이의신청은 어떻게 하나요?
+  answer: 사전통지서를 받은 날부터 20일 안에 교통과에 의견을 내시면 됩니다.
+- id: plate-release
+  question: 자동차세를 내면 영치된 번호판은 언제 돌려받나요?
+  answer: 체납액을 내시면 당일 돌려받으실 수 있습니다.
+- id: bus-fare
+  question: 군내버스 요금은 얼마를 내나요?
+  answer: 어른 1,000원입니다.
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 이거 asks about what the sentence before said: that sentence is not a preamble
+        "길가에 잠깐 섰는데 과태료 나왔다 하니. 이거 안 내는 방법 없나요?",
+        # a quoting 하다 continues the sentence; 하던데 … does not begin a new one
+        "과태료가 나왔다 하던데 이거 안 내려면 어떻게 해요?",
+    ],
+)
+def test_a_question_about_what_was_just_said_is_about_it(write_faq, text):
+    decision = FaqIndex.load(write_faq(FINES)).decide(text)
+    assert decision.outcome == "answer"
+    assert decision.entry is not None and decision.entry.id == "parking-fine"
