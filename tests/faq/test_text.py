@@ -71,6 +71,12 @@ def test_a_word_ending_in_seo_keeps_it():
         ("여권 만들라면 뭐 가져가야 되나유", "되나요"),
         ("쓰레기는 언제 내놓는겨?", "내놓는거야"),  # 충청도 -겨
         ("신고는 워디서 혀유", "어디서 해요"),
+        ("축하금 준다 카던데 우예 받아요", "준다 하던데 어떻게"),  # 경상도 quoting 카다
+        ("입학한다꼬 돈 주는 거 있어예?", "입학한다고 돈 주는 거 있어요"),  # 경상도 -꼬, -예
+        ("전문가헌티 물어볼 데 있소", "전문가한테"),  # 전라도 -헌티
+        ("카드는 워디서 맹글어 준당가", "만들어"),  # 전라도 맹글다
+        ("한국말 갈쳐 주는 선생 있당가", "가르쳐"),
+        ("애기 땜시 못 나가요", "때문에"),
     ],
 )
 def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
@@ -79,6 +85,8 @@ def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
 
 def test_words_merely_ending_like_a_dialect_form_are_kept():
     assert default_lexicon().rewrite("석유 우유 이유 자유") == "석유 우유 이유 자유"
+    # 전라도 혀 (해) only as a word: 막혀서, 잡혀요 are standard verbs
+    assert default_lexicon().rewrite("길이 막혀서 잡혀요 아예") == "길이 막혀서 잡혀요 아예"
 
 
 def test_asking_what_time_or_month_is_a_term():
