@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import subprocess
 import sys
@@ -65,16 +66,47 @@ def main() -> int:
         cases = [case for case in cases if _half(case["text"]) == args.half]
     results = _triage(faq, [case["text"] for case in cases])
     summary = [("development data", report(cases, results, show_errors=args.errors))]
+    answered = {"development data": _answered(cases, results), "held out": []}
     if not (args.dev_only or args.faq or args.cases or args.half):
         for title, own_faq, own_files in HELD_OUT:
             print(f"\n== held out: {title}")
             paths = [OWN / f"{name}.jsonl" for name in own_files]
             own = [json.loads(line) for path in paths for line in path.open(encoding="utf-8")]
             own_path = OWN / f"{own_faq}.yaml" if own_faq else faq
-            texts = [case["text"] for case in own]
-            summary.append((title, report(own, _triage(own_path, texts), show_errors=args.errors)))
+            own_results = _triage(own_path, [case["text"] for case in own])
+            summary.append((title, report(own, own_results, show_errors=args.errors)))
+            answered["held out"] += _answered(own, own_results)
         _summary(summary)
+        _reliability(answered)
     return 0
+
+
+def _answered(cases: list[dict], results: list[dict]) -> list[tuple[float, bool]]:
+    """(score, right) of every message the bot would answer."""
+    return [
+        (r["score"], r["faq"] == c.get("faq"))
+        for c, r in zip(cases, results, strict=True)
+        if r["faq"]
+    ]
+
+
+SCORE_BINS = (0.3, 0.45, 0.6, 0.75, 1.01)
+
+
+def _reliability(answered: dict[str, list[tuple[float, bool]]]) -> None:
+    """How often an answer is right at each score: what the score means to an officer."""
+    print("\nanswers right, by score (is the score calibrated?)")
+    print(f"{'':<20}" + "".join(f"{f'{lo:.2f}-{min(hi, 1):.2f}':>16}" for lo, hi in _bins()))
+    for title, pairs in answered.items():
+        cells = []
+        for lo, hi in _bins():
+            inside = [right for score, right in pairs if lo <= score < hi]
+            cells.append(_share(sum(inside), len(inside)) if inside else "-")
+        print(f"{title:<20}" + "".join(f"{cell:>16}" for cell in cells))
+
+
+def _bins() -> list[tuple[float, float]]:
+    return list(itertools.pairwise(SCORE_BINS))
 
 
 def _summary(rows: list[tuple[str, dict[str, str]]]) -> None:
