@@ -12,6 +12,7 @@ from typing import Any
 KO: dict[str, str] = {
     # --- answering -------------------------------------------------------------------------
     "faq.answer": "{answer}",
+    "faq.answer_about": "'{question}'에 대한 안내입니다.\n{answer}",
     "faq.offer": "혹시 아래 내용 중에 찾으시는 것이 있나요? 번호나 제목을 눌러 주세요.\n{choices}",
     "faq.unknown": (
         "정확한 답을 드리기 어려워 담당자에게 전달했습니다 (접수번호 {receipt}). "
@@ -304,6 +305,7 @@ KO: dict[str, str] = {
 
 EN: dict[str, str] = {
     "faq.answer": "{answer}",
+    "faq.answer_about": 'About "{question}":\n{answer}',
     "faq.offer": "Is it one of these? Tap a number or a title.\n{choices}",
     "faq.unknown": (
         "I don't know the exact answer, so I passed your question to an officer "

@@ -125,3 +125,11 @@ async def test_a_resident_in_danger_gets_the_emergency_numbers_and_an_officer_is
 async def test_a_ball_being_hit_is_small_talk_and_the_room_stays_quiet(bot):
     await bot.say("mom-4", "어제 야구 보는데 타자가 공을 세게 때리더라")
     bot.assert_silent()
+
+
+async def test_an_answer_the_bot_is_less_sure_of_says_which_question_it_answers(bot):
+    # a near miss would show itself: the resident sees the question the answer is for
+    await bot.say("mom-5", "여권 사진 몇 장 가져가야 돼?")
+    answer = bot.pop_text()
+    assert answer.startswith("'여권은 어디서 발급하나요?'에 대한 안내입니다.\n")
+    bot.assert_silent()

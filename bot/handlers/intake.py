@@ -32,7 +32,10 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
     if result.intent == "question":
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
-            ctx.reply(ctx.texts("faq.answer", answer=decision.entry.answer))
+            key = "faq.answer" if decision.sure else "faq.answer_about"
+            ctx.reply(
+                ctx.texts(key, answer=decision.entry.answer, question=decision.entry.question)
+            )
             if result.urgent:  # answered, and an officer still hears of it at once
                 _take_in(ctx, queue, "question", "ticket.received", urgent=True)
         elif decision.outcome == "offer" and addressed:
