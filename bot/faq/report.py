@@ -12,6 +12,7 @@ from bot.faq.index import (
     MARGIN,
     OFFER_AT,
     SLIGHT,
+    SURE_AT,
     Candidate,
     FaqIndex,
 )
@@ -93,14 +94,21 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
     if not ranked:
         lines.append("  (no entry shares a word with the message)")
     lines.append(f"as seen {room}:")
-    lines.append(f"  outcome: {result.decision.outcome} — {_why(result, ranked)}")
+    if result.urgent:
+        lines.append("  urgent:  someone may be in danger: emergency numbers, officers alerted")
+    why = _why(result, ranked, blocked=result.urgent and index.decide(cleaned).outcome == "answer")
+    lines.append(f"  outcome: {result.decision.outcome} — {why}")
+    if result.decision.outcome == "answer" and not result.decision.sure:
+        lines.append(f"  (below {SURE_AT}: the reply starts with the question it answers)")
     return "\n".join(lines)
 
 
-def _why(result: Understanding, ranked: list[Candidate]) -> str:
+def _why(result: Understanding, ranked: list[Candidate], *, blocked: bool) -> str:
     decision = result.decision
     if result.intent != "question":
         return f"not a question ({result.intent}), so no FAQ answer"
+    if blocked and decision.outcome == "unknown":
+        return "the best entry is not about the danger the message names: passed to officers"
     if decision.outcome == "answer" and decision.entry is not None:
         chosen = decision.entry.id
         if ranked and ranked[0].entry.id != chosen:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from bot.cli import main
-from tests.faq.conftest import COUNTY_FAQ, ROOT
+from tests.faq.conftest import COUNTY_FAQ, FAMILY_FAQ, ROOT
 
 
 def test_triage_contract_one_json_object_per_line_in_order():
@@ -94,3 +94,12 @@ def test_faq_ask_when_addressed_shows_the_answer(capsys):
     assert main(["faq", "ask", "도서관 몇 시에 열어요", "--faq", str(COUNTY_FAQ), "--mention"]) == 0
     out = capsys.readouterr().out
     assert "outcome: answer" in out and "library-hours" in out
+
+
+def test_faq_ask_says_when_an_answer_names_its_question_and_when_someone_is_in_danger(capsys):
+    assert main(["faq", "ask", "여권 사진 몇 장 가져가야 돼?", "--faq", str(COUNTY_FAQ)]) == 0
+    assert "the reply starts with the question it answers" in capsys.readouterr().out
+    danger = "남편이 술 마시면 때려요. 한국말 잘 못해요. 어디 전화해요? 베트남 말로 할 수 있어요?"
+    assert main(["faq", "ask", danger, "--faq", str(FAMILY_FAQ)]) == 0
+    out = capsys.readouterr().out
+    assert "urgent:" in out and "outcome: unknown — the best entry is not about the danger" in out

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.faq import Decision, FaqIndex, Understanding, understand
+from tests.faq.conftest import FAMILY_FAQ
 
 
 @pytest.mark.parametrize(
@@ -110,9 +109,6 @@ def test_any_string_gives_a_decision_never_an_exception(county, text, listen):
 def test_emoji_only_and_empty_messages_are_chatter(county):
     assert understand(county, "👍👍👍", listen=True).intent == "chatter"
     assert understand(county, "", listen=False).intent == "chatter"
-
-
-FAMILY_FAQ = Path(__file__).with_name("data") / "faq-family.yaml"
 
 
 @pytest.fixture(scope="module")
