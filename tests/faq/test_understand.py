@@ -42,6 +42,8 @@ from tests.faq.conftest import FAMILY_FAQ
         # asking whether someone would help, even about a friend: a question, not small talk
         ("친구 문제로 너무 힘들어요 누구한테 털어놓을 데 있나요", "question"),
         ("점심 맛있는 데 있어요? ㅋㅋ", "chatter"),
+        ("보건소 진료 토요일에도 해 주세요", "suggestion"),  # also at another time
+        ("민원 신청 앱으로 되게 해주면 좋겟어요", "suggestion"),  # 겟 typed for 겠
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
