@@ -161,7 +161,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     )
     endings = [form for form, tag in morphs if tag == "EF"]
     final = endings[-1] if endings else ""
-    requested = _requested(morphs)
+    requested = _requested(morphs, cues.providers)
     asking = len(words & cues.question.terms)  # 어디, 언제, 얼마: asking, even without a "?"
     asked = bool(asking) or squeezed.rstrip(".!~").endswith("?") or final in cues.endings
     polite = squeezed.rstrip("?.!~ ").endswith(("요", "니까", "니다", "세요"))
@@ -233,13 +233,17 @@ def _places(morphs: Morphs, cues: Cues) -> int:
     )
 
 
-def _requested(morphs: Morphs) -> frozenset[str]:
-    """Verbs the writer asks someone to do: 만들어 주세요 → 만들다, 설치해 주면 → 설치하다."""
+def _requested(morphs: Morphs, providers: frozenset[str]) -> frozenset[str]:
+    """Verbs the writer asks someone to do: 만들어 주세요 → 만들다, 설치해 주면 → 설치하다;
+    not what a service they ask about does (집에 와 주는 서비스 있나요)."""
     found = set()
     for number, (form, tag) in enumerate(morphs):
         if form != "주" or not tag.startswith(("VX", "VV")) or number < 2:
             continue
         if morphs[number - 1][1] != "EC":
+            continue
+        following = morphs[number + 1 : number + 3]
+        if len(following) == 2 and following[0][1] == "ETM" and following[1][0] in providers:
             continue
         verb, verb_tag = morphs[number - 2]
         if verb_tag == "XSV" and number >= 3:
