@@ -28,12 +28,21 @@ class Lexicon:
     broader: dict[str, frozenset[str]]  # word → broader concept ids (장롱 → 가구, 대형폐기물)
     endings: dict[str, str]  # dialect or chat word ending → standard ending
     words: dict[str, str]  # dialect or chat word → standard word
+    misspellings: dict[str, str]  # a misspelling anywhere in a word → the spelling (몇일 → 며칠)
     stopwords: frozenset[str]  # words that say nothing about a topic
     light: frozenset[str]  # words that say little (people, times), counted lightly
 
     def rewrite(self, text: str) -> str:
-        """Standard spellings for dialect and chat words and word endings."""
+        """Standard spellings for misspellings, dialect and chat words and word endings."""
+        if self.misspellings:
+            text = self._misspelt.sub(lambda found: self.misspellings[found.group(0)], text)
         return _WORD.sub(self._rewrite_word, text)
+
+    @functools.cached_property
+    def _misspelt(self) -> re.Pattern[str]:
+        return re.compile(
+            "|".join(map(re.escape, sorted(self.misspellings, key=len, reverse=True)))
+        )
 
     @functools.cached_property
     def _ending(self) -> re.Pattern[str]:
@@ -102,6 +111,7 @@ def load_lexicon(*paths: Path) -> Lexicon:
         broader=broader,
         endings=endings,
         words={str(k): str(v or "") for k, v in (data.get("dialect_words") or {}).items()},
+        misspellings={str(k): str(v) for k, v in (data.get("misspellings") or {}).items()},
         stopwords=frozenset(_term(word) for word in data.get("stopwords") or []),
         light=frozenset(_term(word) for word in data.get("light") or []),
     )

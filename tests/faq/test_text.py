@@ -99,6 +99,10 @@ def test_an_adverb_the_lexicon_knows_is_a_term_and_others_are_not():
     assert "자꾸" not in analyse("요새 자꾸 깜빡깜빡해요").terms
 
 
+def test_common_misspellings_are_corrected_inside_words():
+    assert default_lexicon().rewrite("부서진 지 몇일째인데 어떻해요") == "부서진 지 며칠째인데 어떡해요"
+
+
 def test_dialect_words_are_rewritten():
     assert "어떻게" in default_lexicon().rewrite("군에 어찌께 알리는 거여")
 
