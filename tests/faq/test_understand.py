@@ -45,6 +45,8 @@ from tests.faq.conftest import FAMILY_FAQ
         ("보건소 진료 토요일에도 해 주세요", "suggestion"),  # also at another time
         ("민원 신청 앱으로 되게 해주면 좋겟어요", "suggestion"),  # 겟 typed for 겠
         ("정류장 의자 부서진 지 몇일째인데 아직 그대로예요", "inconvenience"),  # 몇일: 며칠
+        ("체육관 화장실 물 넘쳐서 복도까지 흥건함", "inconvenience"),  # -ㅁ tells, it does not ask
+        ("군 홈페이지에 민원 처리 현황 좀 넣어 줘라", "suggestion"),
         # what a service does (지원해 주는 거) is asked about, not asked for
         ("가게에 불이 나서 막막한데 급하게 돈 지원해 주는 거 있나요", "question"),
         ("산후도우미가 집으로 와주는 서비스 신청하려면 몇 주부터 해야 돼요?", "question"),
