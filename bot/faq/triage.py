@@ -312,7 +312,12 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         if _reported(s, problem):
             return "inconvenience", _sure(problem + evidence / 2)
         return "question", _sure(1 + asking + s["how"] + evidence / 2 - problem)
-    if asked and (county or s["known"] >= KNOWN or (s["polite"] and (asking or inquiring))):
+    if asked and (
+        county
+        or s["known"] >= KNOWN
+        or (s["polite"] and (asking or inquiring))
+        or (inquiring and s["known"] and not s["chatter"])
+    ):
         return "question", _sure(1 + asking + evidence / 2)
     if county and s["polite"] and not s["past"] and faq >= 0.45:  # 신청 가능해요? without "?"
         return "question", _sure(evidence / 2)

@@ -151,3 +151,9 @@ def test_someone_in_danger_is_never_small_talk_nor_given_an_unrelated_answer(fam
 )
 def test_words_that_only_sound_dangerous_raise_no_alarm(family, text):
     assert not understand(family, text, listen=True).urgent
+
+
+def test_asking_plainly_whether_the_county_gives_something_is_a_question_on_any_faq(health):
+    # nothing in the health FAQ is about moving in; the question is passed on, not ignored
+    assert understand(health, "이사 오면 주는 거 있어?", listen=True).intent == "question"
+    assert understand(health, "주말에 뭐 하면 좋을까?", listen=True).intent == "chatter"
