@@ -100,7 +100,10 @@ def test_an_adverb_the_lexicon_knows_is_a_term_and_others_are_not():
 
 
 def test_common_misspellings_are_corrected_inside_words():
-    assert default_lexicon().rewrite("부서진 지 몇일째인데 어떻해요") == "부서진 지 며칠째인데 어떡해요"
+    assert (
+        default_lexicon().rewrite("부서진 지 몇일째인데 어떻해요")
+        == "부서진 지 며칠째인데 어떡해요"
+    )
 
 
 def test_dialect_words_are_rewritten():

@@ -157,3 +157,11 @@ def test_asking_plainly_whether_the_county_gives_something_is_a_question_on_any_
     # nothing in the health FAQ is about moving in; the question is passed on, not ignored
     assert understand(health, "이사 오면 주는 거 있어?", listen=True).intent == "question"
     assert understand(health, "주말에 뭐 하면 좋을까?", listen=True).intent == "chatter"
+
+
+def test_다들_addresses_the_room_only_as_a_word(health):
+    # 갔다 들어오는: 다 ends one word and 들 begins the next
+    assert understand(health, "읍내 갔다 들어오는 막차가 몇 시에 있당가?", listen=True).intent == (
+        "question"
+    )
+    assert understand(health, "다들 잘 들어가셨어요?", listen=True).intent == "chatter"
