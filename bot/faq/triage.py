@@ -63,6 +63,7 @@ class Cues:
     new_verbs: frozenset[str]
     question: Cue
     favour: Cue
+    saying: Cue
     endings: frozenset[str]
     yes_no: frozenset[str]
     how: Cue
@@ -103,6 +104,7 @@ def default_cues() -> Cues:
         new_verbs=frozenset(suggestion["new_verbs"]),
         question=Cue.from_data(question),
         favour=Cue.from_data(question, terms="", patterns="favour"),
+        saying=Cue.from_data(question, terms="", patterns="saying"),
         endings=frozenset(question["endings"]),
         yes_no=frozenset(question["yes_no"]),
         how=Cue.from_data(question, terms="", patterns="how"),
@@ -187,6 +189,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         ),
         "polite": float(polite),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
+        "saying": float(cues.saying.count(frozenset(), squeezed)),
         "past": float(any(tag == "EP" and form in _PAST for form, tag in morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
         "wondering": float(wondering),
@@ -306,7 +309,7 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         return "chatter", _sure(s["chatter"] + 1)  # 갔다 왔어? ㅋㅋ: asking a friend how it went
     if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
-    if suggestion and suggestion >= problem and county:
+    if suggestion and suggestion >= problem and county and not s["saying"]:
         return "suggestion", _sure(suggestion + evidence / 2 - problem)
     if problem and named >= 1:  # a problem report names a county thing or a place
         if _reported(s, problem):

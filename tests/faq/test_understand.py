@@ -47,6 +47,11 @@ from tests.faq.conftest import FAMILY_FAQ
         ("정류장 의자 부서진 지 몇일째인데 아직 그대로예요", "inconvenience"),  # 몇일: 며칠
         ("체육관 화장실 물 넘쳐서 복도까지 흥건함", "inconvenience"),  # -ㅁ tells, it does not ask
         ("군 홈페이지에 민원 처리 현황 좀 넣어 줘라", "suggestion"),
+        # a wish, then saying one is asking: a question
+        (
+            "남편이 요즘 쉬는데 노인 일자리라도 했으면 해서요. 신청할 수 있는지 궁금해요.",
+            "question",
+        ),
         # what a service does (지원해 주는 거) is asked about, not asked for
         ("가게에 불이 나서 막막한데 급하게 돈 지원해 주는 거 있나요", "question"),
         ("산후도우미가 집으로 와주는 서비스 신청하려면 몇 주부터 해야 돼요?", "question"),
