@@ -172,10 +172,10 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "topic": float(cues.civic.count(words | _heads(words, cues.civic.terms), squeezed)),
         "place": float(min(2, _places(morphs, cues))),
         "problem": float(cues.problem.count(words, squeezed) + _negated(morphs)),
+        # 가져가 주나? asks whether the county does it; 언제 고쳐 주나요? still presses for it
         "fix": float(
-            0
-            if final in cues.yes_no
-            else len(requested & cues.fix_verbs) + cues.when_fixed.count(frozenset(), squeezed)
+            (0 if final in cues.yes_no else len(requested & cues.fix_verbs))
+            + cues.when_fixed.count(frozenset(), squeezed)
         ),
         "lasting": float(cues.lasting.count(words, squeezed) > 0),
         "suggestion": float(
