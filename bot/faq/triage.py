@@ -165,7 +165,10 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     final = endings[-1] if endings else ""
     requested = _requested(morphs, cues.providers)
     asking = len(words & cues.question.terms)  # 어디, 언제, 얼마: asking, even without a "?"
-    asked = bool(asking) or squeezed.rstrip(".!~").endswith("?") or final in cues.endings
+    marked = squeezed.rstrip(".!~").endswith("?")
+    # 엄청 크죠 (an adjective and 죠, no "?") seeks agreement; 신청하면 되죠? asks
+    agreeing = final == "죠" and not marked and _before_ending(morphs).startswith("VA")
+    asked = bool(asking) or marked or (final in cues.endings and not agreeing)
     polite = squeezed.rstrip("?.!~ ").endswith(("요", "니까", "니다", "세요"))
     wondering = final in cues.self_asking and not polite
     return {
@@ -197,6 +200,12 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "known": float(_known(analysis)),
         "danger": float(dangerous(analysis, cues)),
     }
+
+
+def _before_ending(morphs: Morphs) -> str:
+    """The tag of the word the last sentence ending is attached to."""
+    tags = [tag for _, tag in morphs if not tag.startswith("S")]
+    return tags[-2] if len(tags) > 1 and tags[-1] == "EF" else ""
 
 
 def _known(analysis: Analysis) -> int:
@@ -305,7 +314,7 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
     inquiring = asked and (s["how"] or s["favour"])  # whether a service exists, or asking one
     if (s["wondering"] and named < 2) or (s["chatter"] >= 2 and evidence < 3 and not inquiring):
         return "chatter", _sure(s["chatter"] + 2 - evidence)
-    if s["chatter"] and s["past"] and not s["polite"] and not problem + suggestion:
+    if s["chatter"] and s["past"] and not (s["polite"] and asking) and not problem + suggestion:
         return "chatter", _sure(s["chatter"] + 1)  # 갔다 왔어? ㅋㅋ: asking a friend how it went
     if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
         return "chatter", _sure(s["chatter"] + 2 - evidence)

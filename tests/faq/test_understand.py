@@ -34,6 +34,9 @@ from tests.faq.conftest import FAMILY_FAQ
         ("마을 행사 사진 찍어 주실 분을 모실 수 있을까요?", "question"),  # asking a favour
         ("어제 장터 구경 갔다 왔어? 사람 많더라ㅋㅋ", "chatter"),  # ㅋ survives normalisation
         ("형님 내일 체육관 가실랍니까? 제가 태워 갈게요", "chatter"),  # talking to a neighbour
+        ("[사진] 장터에서 산 수박이에요 엄청 크죠", "chatter"),  # seeking agreement, not asking
+        ("어제 공원 앞에 단풍 예쁘게 들었던데 다들 봤어요?", "chatter"),  # asking the room
+        ("음식물 쓰레기는 전용 봉투에 담으면 되죠?", "question"),  # 죠? confirms: asks
         ("빈 창고 앞에 누가 냉장고를 버려 놨어요. 두 달째 그대로예요.", "inconvenience"),
         ("아랫마을 하수구에서 시커먼 물이 개울로 흘러요", "inconvenience"),  # told, not asked
         ("아이 아빠가 다쳐서 일을 못하는데 도움받을 데 있을까요?", "question"),
