@@ -258,8 +258,11 @@ def _requested(morphs: Morphs, providers: frozenset[str]) -> frozenset[str]:
         if len(following) == 2 and following[0][1] == "ETM" and following[1][0] in providers:
             continue
         verb, verb_tag = morphs[number - 2]
-        if verb_tag == "XSV" and number >= 3:
-            found.add(morphs[number - 3][0] + "하다")
+        back = number - 3  # 정리 좀 해 주세요: the noun before an adverb and 하다
+        while verb == "하" and back > 0 and morphs[back][1] == "MAG":
+            back -= 1
+        if verb == "하" and back >= 0 and morphs[back][1] in ("NNG", "XR"):
+            found.add(morphs[back][0] + "하다")
         elif verb_tag.startswith(_VERB_TAGS):
             found.add(verb + "다")
     return frozenset(found)
