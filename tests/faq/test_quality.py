@@ -62,14 +62,14 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
 
 @pytest.mark.parametrize(
     ("department", "top1", "wrong"),
-    [("economy", 0.85, 0.08), ("urban", 0.8, 0.06), ("family", 0.85, 0.08)],
+    [("economy", 0.9, 0.08), ("urban", 0.8, 0.04), ("family", 0.9, 0.04)],
 )
 def test_departments_written_blind_in_the_development_style_keep_their_figures(
     department, top1, wrong
 ):
-    """Three more departments, written blind in the style of the development data. Their
-    wrong answers (near misses: a question beside an entry) are above the 2 % target, so
-    this guards the figures as measured rather than the target."""
+    """Three more departments, written blind in the style of the development data (their
+    errors have since been read). Their wrong answers (near misses: a question beside an
+    entry) are above the 2 % target, so this guards the figures as measured, not the target."""
     found = figures(DATA / f"faq-{department}.yaml", DATA / f"cases-{department}.jsonl")
     assert found["top1"] >= top1
     assert found["wrong"] <= wrong

@@ -17,7 +17,7 @@ from tests.faq.conftest import FAMILY_FAQ
         ("○○마을 입구 가로등이 사흘째 꺼져 있어요", "inconvenience"),
         ("가로등 언제 고쳐줘요?", "inconvenience"),  # a problem phrased as a question
         ("공원 미끄럼틀 깨져서 위험해요. 언제 고쳐주나요?", "inconvenience"),  # … even with -나요
-        ("공영주차장 주차선이 다 지워져서 엉망이에요 정리좀 해주세요", "inconvenience"),  # 정리 좀 해
+        ("주차선이 다 지워져서 엉망이에요 정리좀 해주세요", "inconvenience"),  # 정리 좀 해
         ("쓰레기 안 가져가요 병영면 감나무골", "inconvenience"),
         ("도로파임신고합니다작천면솔밭마을다리건너자마자", "inconvenience"),
         ("읍내에 공공자전거 도입을 건의합니다.", "suggestion"),
