@@ -318,9 +318,11 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
     if (s["wondering"] and named < 2) or (s["chatter"] >= 2 and evidence < 3 and not inquiring):
         return "chatter", _sure(s["chatter"] + 2 - evidence)
     if s["chatter"] and s["past"] and not (s["polite"] and asking) and not problem + suggestion:
-        return "chatter", _sure(s["chatter"] + 1)  # 갔다 왔어? ㅋㅋ: asking a friend how it went
+        # 갔다 왔어? ㅋㅋ, 다들 봤능교?: asking friends how it went, not the county
+        return "chatter", _sure(s["chatter"] + 1)
     if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
+    # a wish followed by "… 궁금해요" is a question (s["saying"])
     if suggestion and suggestion >= problem and county and not s["saying"]:
         return "suggestion", _sure(suggestion + evidence / 2 - problem)
     if problem and named >= 1:  # a problem report names a county thing or a place
