@@ -32,6 +32,7 @@ HELD_OUT = [
     ("economy and jobs FAQ", "faq-economy", ["cases-economy"]),
     ("roads, building and transport FAQ", "faq-urban", ["cases-urban"]),
     ("family and education FAQ", "faq-family", ["cases-family"]),
+    ("water, forest, animals, safety FAQ", "faq-safety", ["cases-safety"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
