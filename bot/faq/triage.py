@@ -342,6 +342,8 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         return "inconvenience", _sure(problem + 1)
     if not asked and named >= 2 and s["polite"] and not s["chatter"] and faq < 0.45:
         return "inconvenience", _sure(named / 2)  # telling the county about its things
+    if not asked and problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
+        return "inconvenience", _sure(problem)  # 낙석이 떨어져서 못 올라가요: civic words, told
     return "chatter", _sure(2 - evidence)
 
 

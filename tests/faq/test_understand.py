@@ -18,6 +18,9 @@ from tests.faq.conftest import FAMILY_FAQ
         ("가로등 언제 고쳐줘요?", "inconvenience"),  # a problem phrased as a question
         ("공원 미끄럼틀 깨져서 위험해요. 언제 고쳐주나요?", "inconvenience"),  # … even with -나요
         ("주차선이 다 지워져서 엉망이에요 정리좀 해주세요", "inconvenience"),  # 정리 좀 해
+        ("임도 입구에 낙석이 떨어져서 차가 못 올라가요", "inconvenience"),  # 올라가요 tells
+        ("강아지 등록은 동물병원 가서 하면 되는 거예요?", "question"),  # 하면 되는 거예요? asks
+        ("개울 둑이 무너져서 또 비 오면 논 다 잠길 거 같아요", "inconvenience"),  # a fear, no wish
         ("쓰레기 안 가져가요 병영면 감나무골", "inconvenience"),
         ("도로파임신고합니다작천면솔밭마을다리건너자마자", "inconvenience"),
         ("읍내에 공공자전거 도입을 건의합니다.", "suggestion"),
