@@ -63,6 +63,12 @@ from tests.faq.conftest import FAMILY_FAQ
         # what a service does (지원해 주는 거) is asked about, not asked for
         ("가게에 불이 나서 막막한데 급하게 돈 지원해 주는 거 있나요", "question"),
         ("산후도우미가 집으로 와주는 서비스 신청하려면 몇 주부터 해야 돼요?", "question"),
+        # a problem already fixed, and a way asked for: a question
+        (
+            "수도관이 새서 수도요금이 세 배 나왔어요. "
+            "배관은 고쳤는데 요금을 좀 깎아 주는 방법이 있을까요?",
+            "question",
+        ),
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
