@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from bot.config import load_settings
 from storage.models import AuditEntry, Ticket, TicketEvent
+from tests.conftest import CONFIG
+from tests.conversation import Conversation
 
 
 async def test_a_question_the_faq_answers_gets_the_answer_as_a_reply(bot):
@@ -133,3 +136,40 @@ async def test_an_answer_the_bot_is_less_sure_of_says_which_question_it_answers(
     answer = bot.pop_text()
     assert answer.startswith("'여권은 어디서 발급하나요?'에 대한 안내입니다.\n")
     bot.assert_silent()
+
+
+async def test_in_a_1to1_chat_someone_in_danger_also_reaches_an_officer(bot):
+    await bot.say("mom-6", "아빠가 술 먹고 저를 때려요 어디다 말해요?", room=None)
+    safety, receipt = bot.in_room("dm-mom-6")
+    assert "112" in safety.text and "접수번호" in receipt.text
+    notice, alert = bot.to_officers()
+    assert "때려요" in notice.text and alert.text.startswith("[긴급 ")
+
+
+DV_FAQ = """
+- id: dv-counseling-day
+  question: 가정폭력 상담 평일 주간 창구
+  answer: 평일 낮에는 군 가정폭력상담소(061-000-1366)에서 상담합니다.
+- id: dv-counseling-night
+  question: 가정폭력 상담 야간 주말 창구
+  answer: 밤과 주말에는 여성긴급전화 1366에서 상담합니다.
+"""
+
+
+async def test_someone_in_danger_is_not_offered_choices_but_passed_to_an_officer(
+    tmp_path, database_url
+):
+    # two entries fit equally: a resident in danger is not asked to pick one
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(DV_FAQ, encoding="utf-8")
+    path = tmp_path / "config.yaml"
+    path.write_text(CONFIG.format(database=database_url, faq=faq), encoding="utf-8")
+    bot = Conversation(load_settings(path, environ={}))
+    await bot.start()
+    try:
+        await bot.say("mom-7", "남편이 때려요 가정폭력 상담 받고 싶어요", room=None)
+        safety, receipt = bot.in_room("dm-mom-7")
+        assert "1366" in safety.text and "접수번호" in receipt.text
+        assert [m.text[:4] for m in bot.to_officers()][1] == "[긴급 "
+    finally:
+        await bot.stop()

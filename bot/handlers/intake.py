@@ -29,6 +29,8 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         if addressed:  # called by name or 1:1: greet back and say what the bot can do
             ctx.reply(ctx.texts("help.resident", county=ctx.settings.county))
         return
+    # someone in danger always reaches an officer, as the emergency reply promises
+    taken = addressed or result.confident or result.urgent
     if result.intent == "question":
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
@@ -38,14 +40,14 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
             )
             if result.urgent:  # answered, and an officer still hears of it at once
                 _take_in(ctx, queue, "question", "ticket.received", urgent=True)
-        elif decision.outcome == "offer" and addressed:
+        elif decision.outcome == "offer" and addressed and not result.urgent:
             titles = [entry.question for entry in decision.choices]
             listing = "\n".join(f"{i}. {title}" for i, title in enumerate(titles, 1))
             ctx.reply(ctx.texts("faq.offer", choices=listing), quick_replies=tuple(titles))
-        elif addressed or result.confident:
+        elif taken:
             _take_in(ctx, queue, "question", "faq.unknown", urgent=result.urgent)
         return
-    if addressed or result.confident:
+    if taken:
         _take_in(ctx, queue, result.intent, "ticket.received", urgent=result.urgent)
 
 
