@@ -33,6 +33,7 @@ HELD_OUT = [
     ("roads, building and transport FAQ", "faq-urban", ["cases-urban"]),
     ("family and education FAQ", "faq-family", ["cases-family"]),
     ("water, forest, animals, safety FAQ", "faq-safety", ["cases-safety"]),
+    ("fisheries and ports FAQ", "faq-sea", ["cases-sea"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),

@@ -62,7 +62,13 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
 
 @pytest.mark.parametrize(
     ("department", "top1", "wrong"),
-    [("economy", 0.9, 0.08), ("urban", 0.8, 0.04), ("family", 0.9, 0.04), ("safety", 0.6, 0.02)],
+    [
+        ("economy", 0.9, 0.08),
+        ("urban", 0.8, 0.04),
+        ("family", 0.9, 0.04),
+        ("safety", 0.6, 0.02),
+        ("sea", 0.7, 0.04),
+    ],
 )
 def test_departments_written_blind_in_the_development_style_keep_their_figures(
     department, top1, wrong
