@@ -116,8 +116,7 @@ class _Unit:
 
     @property
     def named(self) -> Named:
-        """The word's own concepts closely, its broader ones loosely."""
-        return {**dict.fromkeys(self.broad, BROAD), **dict.fromkeys(self.exact, 1.0)}
+        return _named(self.exact, self.broad)
 
 
 class FaqIndex:
@@ -182,12 +181,7 @@ class FaqIndex:
         words = []
         for term in self.concepts.in_text(analyse(text)):
             self._terms.add(term)
-            words.append(
-                {
-                    **dict.fromkeys(self.concepts.broad(term), BROAD),
-                    **dict.fromkeys(self.concepts.of(term), 1.0),
-                }
-            )
+            words.append(_named(self.concepts.of(term), self.concepts.broad(term)))
         return tuple(words)
 
     def _entry_keys(self, entry: FaqEntry) -> _Keys:
@@ -454,6 +448,11 @@ def _shortlist(
             credit = max(question.get(number, 0.0), EXTRA_WEIGHT * answer.get(number, 0.0))
             covered[number] += credit * unit.weight
     return sorted(covered, key=covered.__getitem__, reverse=True)[:SHORTLIST]
+
+
+def _named(exact: Iterable[str], broad: Iterable[str]) -> Named:
+    """A word's own concepts closely, its broader ones loosely."""
+    return {**dict.fromkeys(broad, BROAD), **dict.fromkeys(exact, 1.0)}
 
 
 def _closest(texts: Iterable[Named]) -> Named:
