@@ -30,7 +30,8 @@ def jamo(text: str) -> str:
 _SAME_SOUND = str.maketrans("\u1166\u1168\u1170\u116c", "\u1162\u1164\u116b\u116b")
 # The jamo of modern syllables moved to one-byte code points: compared faster.
 _ONE_BYTE = {code: code - 0x1100 + 0x20 for code in range(0x1100, 0x11C3)}
-# A word made only of these (어디서, 때문에, 이번에) has no content word to misspell.
+# A word with none of these (좀, 너무, 그래서: adverbs, conjunctions, particles) has no content
+# word to misspell, so it is not looked up.
 _CONTENT = ("NN", "NP", "VV", "VA", "XR", "SL")
 
 
