@@ -34,6 +34,7 @@ HELD_OUT = [
     ("family and education FAQ", "faq-family", ["cases-family"]),
     ("water, forest, animals, safety FAQ", "faq-safety", ["cases-safety"]),
     ("fisheries and ports FAQ", "faq-sea", ["cases-sea"]),
+    ("housing, energy, community FAQ", "faq-housing", ["cases-housing"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
