@@ -193,13 +193,24 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "polite": float(polite),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
         "saying": float(cues.saying.count(frozenset(), squeezed)),
-        "past": float(any(tag == "EP" and form in _PAST for form, tag in morphs)),
+        "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
         "wondering": float(wondering),
         "faq": faq_score,
         "known": float(_known(analysis)),
         "danger": float(dangerous(analysis, cues)),
     }
+
+
+def _past(morphs: Morphs) -> bool:
+    """Whether the last clause tells of the past (갔다 왔어요); a past clause before it
+    (싸움 났는데 … 있어요) is background to what is said now."""
+    for form, tag in reversed(morphs):
+        if tag in ("EC", "ETM"):
+            return False
+        if tag == "EP" and form in _PAST:
+            return True
+    return False
 
 
 def _before_ending(morphs: Morphs) -> str:

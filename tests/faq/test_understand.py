@@ -46,6 +46,11 @@ from tests.faq.conftest import FAMILY_FAQ
         ("아이 아빠가 다쳐서 일을 못하는데 도움받을 데 있을까요?", "question"),
         # county business named only in the lexicon's words (대출, 하우스; 트럭 이전), casually
         ("작년에 내려와서 하우스 짓는데 대출 받을 수 있는 거 있어?", "question"),
+        # whether one may apply is a question, whatever problem is told before it
+        ("지붕에서 비가 새는데 혼자 사는 노인도 집 고쳐 주는 거 신청할 수 있능가", "question"),
+        ("우리 작은 마을도 경로당 사업에 좀 끼워 줬으면", "suggestion"),  # 줬으면: a wish
+        # a past clause (다툼이 났는데) is background; what is asked is asked now
+        ("이웃이랑 땅 문제로 다툼이 났는데 중간에서 법률 상담해 주는 데 있어요", "question"),
         ("이웃한테 트럭 사기로 했는데 내 이름으로 돌리려면 뭐 챙겨 가요?", "question"),
         # asking whether someone would help, even about a friend: a question, not small talk
         ("친구 문제로 너무 힘들어요 누구한테 털어놓을 데 있나요", "question"),
