@@ -333,9 +333,11 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         return "chatter", _sure(s["chatter"] + 1)
     if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
-    # a wish followed by "… 궁금해요" is a question (s["saying"])
-    if suggestion and suggestion >= problem and county and not s["saying"]:
-        return "suggestion", _sure(suggestion + evidence / 2 - problem)
+    # a wish followed by "… 궁금해요" is a question (s["saying"]); a wish that asks for no
+    # fix outweighs a problem told as its reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)
+    motive = 0 if s["fix"] else 1
+    if suggestion and suggestion + motive >= problem and county and not s["saying"]:
+        return "suggestion", _sure(suggestion + motive + evidence / 2 - problem)
     if problem and named >= 1:  # a problem report names a county thing or a place
         if _reported(s, problem):
             return "inconvenience", _sure(problem + evidence / 2)
