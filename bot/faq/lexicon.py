@@ -47,7 +47,8 @@ class Lexicon:
     @functools.cached_property
     def _ending(self) -> re.Pattern[str]:
         alternatives = "|".join(re.escape(ending) for ending in self.endings)
-        return re.compile(f"(?<=[가-힣])(?:{alternatives})$")
+        # … and the same ending made polite (되는디요 like 되는디)
+        return re.compile(f"(?<=[가-힣])({alternatives})(요?)$")
 
     def _rewrite_word(self, match: re.Match[str]) -> str:
         word = match.group(0)
@@ -56,7 +57,9 @@ class Lexicon:
         found = self._ending.search(word) if self.endings else None
         if found is None:
             return word
-        return word[: found.start()] + self.endings[found.group(0)]
+        standard = self.endings[found.group(1)]
+        polite = found.group(2) if not standard.endswith("요") else ""
+        return word[: found.start()] + standard + polite
 
 
 @functools.cache

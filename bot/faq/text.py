@@ -148,7 +148,7 @@ def _analysed(
     word a verb or adjective form?), and where each begins."""
     try:
         if _RUN_ON.search(text):  # 명절당일에도쓰레기수거하나요: put the spaces back first
-            text = kiwi().space(text)
+            text = _spaced(text)
         tokens = kiwi().tokenize(text)
     except Exception:  # the analyser must never take the bot down; fall back to words
         spans = [(m.start(), m.group().lower()) for m in _WORD_SPAN.finditer(text)]
@@ -179,6 +179,15 @@ def _analysed(
         tuple(token.start for token in tokens),
         tuple(start for start, _, _ in spans),
     )
+
+
+def _spaced(text: str) -> str:
+    """Run-on text with its spaces back. Spacing shows dialect endings inside the run
+    (개등록안하믄과태료 → … 안하믄 …); once they read as standard (안하면), the text is
+    spaced again, as the analyser spaces standard Korean better."""
+    spaced = kiwi().space(text)
+    standard = default_lexicon().rewrite(spaced)
+    return spaced if standard == spaced else kiwi().space(standard)
 
 
 def _tag(token: Token, before: Token | None, text: str) -> str:

@@ -78,6 +78,7 @@ def test_a_word_ending_in_seo_keeps_it():
         ("카드는 워디서 맹글어 준당가", "만들어"),  # 전라도 맹글다
         ("한국말 갈쳐 주는 선생 있당가", "가르쳐"),
         ("애기 땜시 못 나가요", "때문에"),
+        ("이거 우째 하믄 되는디요", "되는데요"),  # a dialect ending made polite
     ],
 )
 def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
@@ -154,3 +155,7 @@ def test_run_on_text_is_analysed_with_its_spaces_put_back():
         analysis.text[at:].startswith(word)
         for (word, _), at in zip(analysis.words, analysis.word_starts, strict=True)
     )
+
+
+def test_dialect_endings_inside_run_on_text_are_read_once_it_is_spaced():
+    assert "하면 되는데요" in analyse("이거우째하믄되는디요").text
