@@ -259,3 +259,19 @@ def test_a_question_about_what_was_just_said_is_about_it(write_faq, text):
     decision = FaqIndex.load(write_faq(FINES)).decide(text)
     assert decision.outcome == "answer"
     assert decision.entry is not None and decision.entry.id == "parking-fine"
+
+
+SEASONS = """
+- id: summer-support
+  question: 경로당 하절기 운영비 지원은 언제 나오나요?
+  answer: 7월과 8월에 경로당 계좌로 들어갑니다.
+- id: winter-support
+  question: 경로당 동절기 운영비 지원은 언제 나오나요?
+  answer: 11월부터 3월까지 경로당 계좌로 들어갑니다.
+"""
+
+
+def test_a_season_is_one_season_however_it_is_named(write_faq):
+    index = FaqIndex.load(write_faq(SEASONS))
+    assert index.decide("경로당 여름 운영비는 언제 들어와요?").entry.id == "summer-support"
+    assert index.decide("경로당 겨울철 운영비 언제 나와요?").entry.id == "winter-support"
