@@ -362,9 +362,12 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
 
 def _reported(s: dict[str, float], problem: float) -> bool:
     """A problem phrased as a question is still a report when it asks for a fix, is located
-    or lasting, or is plainly stated; asking how or where to report it is a question."""
+    or lasting, or is plainly stated; asking how or where to report it, or politely whether
+    some help exists for it, is a question."""
     if s["fix"] or not s["asked"]:
         return True
+    if s["how"] and not s["asking"] and s["polite"]:
+        return False  # … 도움받을 수 있는 지원이 있을까요?: whether help exists, after the story
     located = s["place"] or s["lasting"]
     if located and problem >= 2:
         return True

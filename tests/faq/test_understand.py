@@ -51,6 +51,8 @@ from tests.faq.conftest import FAMILY_FAQ
         ("우리 작은 마을도 경로당 사업에 좀 끼워 줬으면", "suggestion"),  # 줬으면: a wish
         # a proposal with its reason told as a problem, asking for no fix
         ("빈 점포가 방치돼서 지저분해요. 청년 가게로 빌려주는 사업을 하면 좋겠어요", "suggestion"),
+        # a long story of a lasting problem, then politely: is there help for it?
+        ("10년째 가게를 하는데 간판이 다 녹슬었어요. 고칠 때 지원받을 수 있는 건가요?", "question"),
         # a past clause (다툼이 났는데) is background; what is asked is asked now
         ("이웃이랑 땅 문제로 다툼이 났는데 중간에서 법률 상담해 주는 데 있어요", "question"),
         ("이웃한테 트럭 사기로 했는데 내 이름으로 돌리려면 뭐 챙겨 가요?", "question"),
