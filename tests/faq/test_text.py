@@ -79,6 +79,8 @@ def test_a_word_ending_in_seo_keeps_it():
         ("한국말 갈쳐 주는 선생 있당가", "가르쳐"),
         ("애기 땜시 못 나가요", "때문에"),
         ("이거 우째 하믄 되는디요", "되는데요"),  # a dialect ending made polite
+        ("쓰레기를 다 가져가부렀어", "가져가버렸어"),  # 전라도 -부렀 for -버렸
+        ("방이 따숩게 됐어요", "따뜻하게"),
     ],
 )
 def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
