@@ -59,12 +59,14 @@ class Cues:
     lasting: Cue
     when_fixed: Cue
     fix_verbs: frozenset[str]
+    bad_states: frozenset[str]
     suggestion: Cue
     new_verbs: frozenset[str]
     question: Cue
     favour: Cue
     saying: Cue
     endings: frozenset[str]
+    telling: frozenset[str]
     yes_no: frozenset[str]
     how: Cue
     providers: frozenset[str]
@@ -100,12 +102,14 @@ def default_cues() -> Cues:
         lasting=Cue.from_data(problem, terms="", patterns="lasting"),
         when_fixed=Cue.from_data(problem, terms="", patterns="when_fixed"),
         fix_verbs=frozenset(problem["fix_verbs"]),
+        bad_states=frozenset(problem["bad_states"]),
         suggestion=Cue.from_data(suggestion),
         new_verbs=frozenset(suggestion["new_verbs"]),
         question=Cue.from_data(question),
         favour=Cue.from_data(question, terms="", patterns="favour"),
         saying=Cue.from_data(question, terms="", patterns="saying"),
         endings=frozenset(question["endings"]),
+        telling=frozenset(question["telling"]),
         yes_no=frozenset(question["yes_no"]),
         how=Cue.from_data(question, terms="", patterns="how"),
         providers=frozenset(question["providers"]),
@@ -174,7 +178,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     return {
         "topic": float(cues.civic.count(words | _heads(words, cues.civic.terms), squeezed)),
         "place": float(min(2, _places(morphs, cues))),
-        "problem": float(cues.problem.count(words, squeezed) + _negated(morphs)),
+        "problem": float(cues.problem.count(words, squeezed) + _negated(morphs, cues)),
         # 가져가 주나? asks whether the county does it; 언제 고쳐 주나요? still presses for it
         "fix": float(
             (0 if final in cues.yes_no else len(requested & cues.fix_verbs))
@@ -191,6 +195,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
             cues.how.count(frozenset(), squeezed) + _conditional(morphs) + _exists(morphs, cues)
         ),
         "polite": float(polite),
+        "telling": float(final in cues.telling),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
         "saying": float(cues.saying.count(frozenset(), squeezed)),
         "past": float(_past(morphs)),
@@ -297,12 +302,15 @@ def _conditional(morphs: Morphs) -> int:
     return int(any(tag == "EC" and form in ("면", "으면") for form, tag in morphs))
 
 
-def _negated(morphs: Morphs) -> int:
-    """안 와요, 못 나가요: something that should happen does not."""
+def _negated(morphs: Morphs, cues: Cues) -> int:
+    """안 와요, 못 나가요: something that should happen does not (but 안 아파요 is good)."""
     return sum(
         1
-        for (form, tag), (_, after) in itertools.pairwise(morphs)
-        if tag == "MAG" and form in ("안", "못") and after.startswith(_VERB_TAGS)
+        for (form, tag), (verb, after) in itertools.pairwise(morphs)
+        if tag == "MAG"
+        and form in ("안", "못")
+        and after.startswith(_VERB_TAGS)
+        and verb + "다" not in cues.bad_states
     )
 
 
@@ -349,7 +357,8 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         or (inquiring and s["known"] and not s["chatter"])
     ):
         return "question", _sure(1 + asking + evidence / 2)
-    if county and s["polite"] and not s["past"] and faq >= 0.45:  # 신청 가능해요? without "?"
+    # 신청 가능해요? without "?" (but not 등본 떼 왔는데 친절하시네요)
+    if county and s["polite"] and not s["past"] and not s["telling"] and faq >= 0.45:
         return "question", _sure(evidence / 2)
     if not asked and problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
         return "inconvenience", _sure(problem + 1)

@@ -53,6 +53,9 @@ from tests.faq.conftest import FAMILY_FAQ
         ("빈 점포가 방치돼서 지저분해요. 청년 가게로 빌려주는 사업을 하면 좋겠어요", "suggestion"),
         # a long story of a lasting problem, then politely: is there help for it?
         ("10년째 가게를 하는데 간판이 다 녹슬었어요. 고칠 때 지원받을 수 있는 건가요?", "question"),
+        # telling the room how an errand went: -네요 never asks, and 안 아프다 is good news
+        ("면사무소에서 등본 떼 왔는데 직원분이 친절하시네요", "chatter"),
+        ("어제 보건소에서 독감 주사 맞고 왔는데 하나도 안 아프네요", "chatter"),
         # a past clause (다툼이 났는데) is background; what is asked is asked now
         ("이웃이랑 땅 문제로 다툼이 났는데 중간에서 법률 상담해 주는 데 있어요", "question"),
         ("이웃한테 트럭 사기로 했는데 내 이름으로 돌리려면 뭐 챙겨 가요?", "question"),
