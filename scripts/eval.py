@@ -35,6 +35,7 @@ HELD_OUT = [
     ("water, forest, animals, safety FAQ", "faq-safety", ["cases-safety"]),
     ("fisheries and ports FAQ", "faq-sea", ["cases-sea"]),
     ("housing, energy, community FAQ", "faq-housing", ["cases-housing"]),
+    ("livestock and animal disease FAQ", "faq-livestock", ["cases-livestock"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
