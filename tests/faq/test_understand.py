@@ -53,6 +53,9 @@ from tests.faq.conftest import FAMILY_FAQ
         ("빈 점포가 방치돼서 지저분해요. 청년 가게로 빌려주는 사업을 하면 좋겠어요", "suggestion"),
         # a long story of a lasting problem, then politely: is there help for it?
         ("10년째 가게를 하는데 간판이 다 녹슬었어요. 고칠 때 지원받을 수 있는 건가요?", "question"),
+        # a wish for the county to hand something out, named in lexicon words only
+        ("벌 키우는 집에 말벌 잡는 통을 무료로 나눠 줬으면 좋겠어요", "suggestion"),
+        ("빈집 목록을 열람할 수 있는 곳이 있는지 알려 주시기 바랍니다", "question"),  # 알려 주시기
         # telling the room how an errand went: -네요 never asks, and 안 아프다 is good news
         ("면사무소에서 등본 떼 왔는데 직원분이 친절하시네요", "chatter"),
         ("어제 보건소에서 독감 주사 맞고 왔는데 하나도 안 아프네요", "chatter"),
