@@ -1,4 +1,5 @@
-"""The lexicon: several files read as one, and the analysed concepts kept in a cache file."""
+"""The lexicon: several files read as one, the analysed concepts kept in a cache file, and
+some of its groups."""
 
 from __future__ import annotations
 
@@ -53,3 +54,11 @@ def test_the_cache_is_named_after_what_it_was_built_from(tmp_path, monkeypatch):
     (extra / "local.yaml").write_text("synonyms:\n  - [군청, 청사]\n", encoding="utf-8")
     monkeypatch.setattr(concepts.lexicon, "LEXICON_DIR", extra)
     assert concepts._cache_file() != before  # an officer's new word rebuilds the cache
+
+
+def test_livestock_their_barns_and_their_manure_are_three_things():
+    concepts = default_concepts()
+    assert "건축물" in concepts.broad("축사")  # a barn is a building …
+    assert "건축물" not in concepts.broad("닭")  # … a hen is not
+    assert concepts.of("가축분뇨") == concepts.of("똥") != concepts.of("가축")
+    assert "축사" in concepts.broad("우사") and "수의사" in concepts.broad("공수의")
