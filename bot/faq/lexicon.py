@@ -29,11 +29,14 @@ class Lexicon:
     endings: dict[str, str]  # dialect or chat word ending → standard ending
     words: dict[str, str]  # dialect or chat word → standard word
     misspellings: dict[str, str]  # a misspelling anywhere in a word → the spelling (몇일 → 며칠)
+    phrases: tuple[tuple[re.Pattern[str], str], ...]  # dialect told by its context → standard
     stopwords: frozenset[str]  # words that say nothing about a topic
     light: frozenset[str]  # words that say little (people, times), counted lightly
 
     def rewrite(self, text: str) -> str:
         """Standard spellings for misspellings, dialect and chat words and word endings."""
+        for pattern, standard in self.phrases:
+            text = pattern.sub(standard, text)
         if self.misspellings:
             text = self._misspelt.sub(lambda found: self.misspellings[found.group(0)], text)
         return _WORD.sub(self._rewrite_word, text)
@@ -115,6 +118,9 @@ def load_lexicon(*paths: Path) -> Lexicon:
         endings=endings,
         words={str(k): str(v or "") for k, v in (data.get("dialect_words") or {}).items()},
         misspellings={str(k): str(v) for k, v in (data.get("misspellings") or {}).items()},
+        phrases=tuple(
+            (re.compile(str(k)), str(v)) for k, v in (data.get("dialect_phrases") or {}).items()
+        ),
         stopwords=frozenset(_term(word) for word in data.get("stopwords") or []),
         light=frozenset(_term(word) for word in data.get("light") or []),
     )

@@ -81,6 +81,8 @@ def test_a_word_ending_in_seo_keeps_it():
         ("이거 우째 하믄 되는디요", "되는데요"),  # a dialect ending made polite
         ("쓰레기를 다 가져가부렀어", "가져가버렸어"),  # 전라도 -부렀 for -버렸
         ("방이 따숩게 됐어요", "따뜻하게"),
+        ("길 좀 고쳐 주소", "고쳐 주세요"),  # 전라도 -주소 after a verb …
+        ("빨리 치워주이소", "치워 주세요"),  # … 경상도 -주이소
     ],
 )
 def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
@@ -89,6 +91,7 @@ def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
 
 def test_words_merely_ending_like_a_dialect_form_are_kept():
     assert default_lexicon().rewrite("석유 우유 이유 자유") == "석유 우유 이유 자유"
+    assert default_lexicon().rewrite("새 주소 집 주소") == "새 주소 집 주소"  # an address
     # 전라도 혀 (해) only as a word: 막혀서, 잡혀요 are standard verbs
     assert default_lexicon().rewrite("길이 막혀서 잡혀요 아예") == "길이 막혀서 잡혀요 아예"
 

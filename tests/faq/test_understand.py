@@ -51,6 +51,7 @@ from tests.faq.conftest import FAMILY_FAQ
         ("우리 작은 마을도 경로당 사업에 좀 끼워 줬으면", "suggestion"),  # 줬으면: a wish
         # a proposal with its reason told as a problem, asking for no fix
         ("빈 점포가 방치돼서 지저분해요. 청년 가게로 빌려주는 사업을 하면 좋겠어요", "suggestion"),
+        ("들개가 밤마다 와서 닭을 물어 죽였어요. 어떻게 좀 해 주세요", "inconvenience"),  # a plea
         # a long story of a lasting problem, then politely: is there help for it?
         ("10년째 가게를 하는데 간판이 다 녹슬었어요. 고칠 때 지원받을 수 있는 건가요?", "question"),
         # a wish for the county to hand something out, named in lexicon words only
