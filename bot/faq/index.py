@@ -228,6 +228,7 @@ class FaqIndex:
             }
             adjuncts = _adjuncts(analysis.morphs)
             joined = set(analysis.compounds) - set(analysis.terms)
+            known_joins = {term for term in joined if self.concepts.of(term) & self._idf.keys()}
             terms = self.concepts.in_text(analysis)
             for term in (*self._split(terms, nouns), *self._speller.corrections(analysis)):
                 term = self._as_verb(term, nouns - marked)
@@ -238,6 +239,8 @@ class FaqIndex:
                 known = known or [self._idf[c] for c in broad if c in self._idf]
                 if not known and term in joined:
                     continue  # a compound this FAQ never uses: its parts speak for it
+                if not known and any(term in join for join in known_joins):
+                    continue  # ... and a compound it uses speaks for its parts (소귀표: 소귀 + 표)
                 if not known and term in nouns and len(term) > 1:
                     # part of a compound the FAQ uses: related, more loosely than the word
                     broad = self._part_of(term)

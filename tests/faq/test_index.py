@@ -275,3 +275,25 @@ def test_a_season_is_one_season_however_it_is_named(write_faq):
     index = FaqIndex.load(write_faq(SEASONS))
     assert index.decide("경로당 여름 운영비는 언제 들어와요?").entry.id == "summer-support"
     assert index.decide("경로당 겨울철 운영비 언제 나와요?").entry.id == "winter-support"
+
+
+EAR_TAGS = """
+- id: ear-tag
+  question: 송아지가 태어나면 귀표 부착과 이력제 신고는 어떻게 하나요?
+  answer: 태어난 지 30일 안에 축협에 신고하고 귀표를 다세요.
+- id: calf-price
+  question: 송아지 가격 안정제는 어떻게 가입하나요?
+  answer: 축협에서 가입합니다.
+- id: vaccine
+  question: 구제역 백신 접종은 언제 하나요?
+  answer: 4월과 10월에 합니다.
+- id: barn
+  question: 축사를 새로 지으려면 허가를 받아야 하나요?
+  answer: 건축 허가를 받아야 합니다.
+"""
+
+
+def test_a_compound_the_faq_knows_speaks_for_its_parts(write_faq):
+    index = FaqIndex.load(write_faq(EAR_TAGS))
+    # the analyser splits 소귀표 as 소귀 + 표; the FAQ knows 소귀표 (a 귀표), not 소귀
+    assert index.decide("소귀표떨어졌는데다시어디서받아요").entry.id == "ear-tag"
