@@ -197,6 +197,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "polite": float(polite),
         "telling": float(final in cues.telling),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
+        "requested": float(bool(requested)),
         "saying": float(cues.saying.count(frozenset(), squeezed)),
         "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
@@ -344,9 +345,10 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
     # a wish followed by "… 궁금해요" is a question (s["saying"]); a wish that asks for no
     # fix outweighs a problem told as its reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)
     motive = 0 if s["fix"] else 1
-    # a wish is the county's when it names county business, if only in lexicon words (말벌
-    # 잡는 통을 나눠 줬으면 좋겠어요), and is not small talk (비 안 왔으면 좋겠네요)
-    wished = county or (s["known"] >= KNOWN and not s["chatter"])
+    # a wish is the county's when it names county business, if only in lexicon words, and
+    # asks someone to do something (말벌 잡는 통을 나눠 줬으면 좋겠어요), unlike small talk
+    # (비 안 왔으면 좋겠네요, 고기 많이 잡혔으면 좋겠다)
+    wished = county or (s["known"] >= KNOWN and s["requested"] and not s["chatter"])
     if suggestion and suggestion + motive >= problem and wished and not s["saying"]:
         return "suggestion", _sure(suggestion + motive + evidence / 2 - problem)
     if problem and named >= 1:  # a problem report names a county thing or a place

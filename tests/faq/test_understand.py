@@ -57,6 +57,7 @@ from tests.faq.conftest import FAMILY_FAQ
         ("10년째 가게를 하는데 간판이 다 녹슬었어요. 고칠 때 지원받을 수 있는 건가요?", "question"),
         # a wish for the county to hand something out, named in lexicon words only
         ("벌 키우는 집에 말벌 잡는 통을 무료로 나눠 줬으면 좋겠어요", "suggestion"),
+        ("올해는 고추 농사가 잘 됐으면 좋겠네요", "chatter"),  # a wish, asking no one for anything
         ("빈집 목록을 열람할 수 있는 곳이 있는지 알려 주시기 바랍니다", "question"),  # 알려 주시기
         # telling the room how an errand went: -네요 never asks, and 안 아프다 is good news
         ("면사무소에서 등본 떼 왔는데 직원분이 친절하시네요", "chatter"),
