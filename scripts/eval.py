@@ -36,6 +36,8 @@ HELD_OUT = [
     ("fisheries and ports FAQ", "faq-sea", ["cases-sea"]),
     ("housing, energy, community FAQ", "faq-housing", ["cases-housing"]),
     ("livestock and animal disease FAQ", "faq-livestock", ["cases-livestock"]),
+    ("environment and hygiene FAQ", "faq-env", ["cases-env"]),
+    ("civil records, veterans, funerals FAQ", "faq-civil", ["cases-civil"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
