@@ -38,6 +38,8 @@ HELD_OUT = [
     ("livestock and animal disease FAQ", "faq-livestock", ["cases-livestock"]),
     ("environment and hygiene FAQ", "faq-env", ["cases-env"]),
     ("civil records, veterans, funerals FAQ", "faq-civil", ["cases-civil"]),
+    ("population and youth FAQ", "faq-youth", ["cases-youth"]),
+    ("agricultural policy FAQ", "faq-agri", ["cases-agri"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
