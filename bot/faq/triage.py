@@ -189,7 +189,9 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
             cues.suggestion.count(words, squeezed)
             + (0 if asked else len(requested & cues.new_verbs))
         ),
-        "asked": float(asked or cues.question.count(frozenset(), squeezed) > 0),
+        "asked": float(
+            asked or (cues.question.count(frozenset(), squeezed) > 0 and not _occurs(morphs))
+        ),
         "asking": float(asking),
         "how": float(
             cues.how.count(frozenset(), squeezed) + _conditional(morphs) + _exists(morphs, cues)
@@ -217,6 +219,12 @@ def _past(morphs: Morphs) -> bool:
         if tag == "EP" and form in _PAST:
             return True
     return False
+
+
+def _occurs(morphs: Morphs) -> bool:
+    """오류 나요, 냄새가 나요: 나다 told in the present, which only looks like the asking -나요."""
+    core = [(form, tag) for form, tag in morphs if not tag.startswith("S")]
+    return core[-2:-1] == [("나", "VV")] and core[-1] in (("어요", "EF"), ("아요", "EF"))
 
 
 def _before_ending(morphs: Morphs) -> str:
