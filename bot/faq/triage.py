@@ -223,14 +223,19 @@ def _past(morphs: Morphs) -> bool:
 
 def _occurs(morphs: Morphs) -> bool:
     """오류 나요, 냄새가 나요: 나다 told in the present, which only looks like the asking -나요."""
-    core = [(form, tag) for form, tag in morphs if not tag.startswith("S")]
-    return core[-2:-1] == [("나", "VV")] and core[-1] in (("어요", "EF"), ("아요", "EF"))
+    last = _last_two(morphs)
+    return last[:1] == (("나", "VV"),) and last[1:] in ((("어요", "EF"),), (("아요", "EF"),))
 
 
 def _before_ending(morphs: Morphs) -> str:
     """The tag of the word the last sentence ending is attached to."""
-    tags = [tag for _, tag in morphs if not tag.startswith("S")]
-    return tags[-2] if len(tags) > 1 and tags[-1] == "EF" else ""
+    last = _last_two(morphs)
+    return last[0][1] if len(last) == 2 and last[1][1] == "EF" else ""
+
+
+def _last_two(morphs: Morphs) -> Morphs:
+    """The last two morphemes but for punctuation and symbols."""
+    return tuple((form, tag) for form, tag in morphs if not tag.startswith("S"))[-2:]
 
 
 def _known(analysis: Analysis) -> int:
