@@ -11,8 +11,9 @@ from bot.faq import FaqIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTY_FAQ = ROOT / "data" / "faq-county.yaml"
-HEALTH_FAQ = Path(__file__).with_name("data") / "faq-health.yaml"
-FAMILY_FAQ = Path(__file__).with_name("data") / "faq-family.yaml"
+DATA = Path(__file__).with_name("data")
+HEALTH_FAQ = DATA / "faq-health.yaml"
+FAMILY_FAQ = DATA / "faq-family.yaml"
 
 
 @pytest.fixture(scope="session")

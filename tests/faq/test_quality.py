@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.faq import FaqIndex, understand
-from tests.faq.conftest import COUNTY_FAQ, HEALTH_FAQ
-
-DATA = Path(__file__).with_name("data")
+from tests.faq.conftest import COUNTY_FAQ, DATA, HEALTH_FAQ
 
 
 def figures(faq: Path, cases: Path) -> dict[str, float]:
