@@ -8,6 +8,7 @@ import pytest
 
 from bot.faq import FaqIndex
 from bot.faq.index import Candidate, Decision
+from tests.faq.conftest import DATA
 
 POOL = """
 - id: pool-fee
@@ -57,6 +58,14 @@ def test_an_entry_sharing_only_a_generic_word_is_neither_answered_nor_offered(co
 def test_a_word_the_entry_does_not_cover_blocks_the_answer(county):
     # 팩스 is what is asked; the office-hours entry only shares the place
     assert county.decide("군청 민원실에서 팩스 보내 주는 것도 돼?").outcome != "answer"
+
+
+def test_money_one_is_given_is_not_a_fee():
+    economy = FaqIndex.load(DATA / "faq-economy.yaml")
+    # 남은 돈 is neither the voucher's price nor its discount: no entry answers a lost card
+    assert economy.decide("지역화폐 카드 잃어버리면 남은 돈 돌려받을 수 있어?").outcome != "answer"
+    # … while the price asked for still leads to the voucher's purchase entry
+    assert economy.rank("지역화폐 살 때 얼마나 할인돼요?")[0].entry.id == "local-currency-discount"
 
 
 @pytest.mark.parametrize(
