@@ -40,6 +40,7 @@ HELD_OUT = [
     ("civil records, veterans, funerals FAQ", "faq-civil", ["cases-civil"]),
     ("population and youth FAQ", "faq-youth", ["cases-youth"]),
     ("agricultural policy FAQ", "faq-agri", ["cases-agri"]),
+    ("local tax FAQ", "faq-tax", ["cases-tax"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
