@@ -54,6 +54,7 @@ from tests.faq.conftest import FAMILY_FAQ
         ("들개가 밤마다 와서 닭을 물어 죽였어요. 어떻게 좀 해 주세요", "inconvenience"),  # a plea
         ("횡단보도 선이 다 지워졌어요. 다시 칠해 주시기 바랍니다", "inconvenience"),  # repainting
         ("면사무소 무인발급기 누르면 계속 오류나요", "inconvenience"),  # 나요 here is 나다 + 요
+        ("자동이체 걸어 놨는데 이번 재산세가 통장에서 두 번 빠져나갔어요", "inconvenience"),
         ("군민 노래자랑 일년에 한 번 말고 좀 더 자주 해 주세요", "suggestion"),  # more often
         # a long story of a lasting problem, then politely: is there help for it?
         ("10년째 가게를 하는데 간판이 다 녹슬었어요. 고칠 때 지원받을 수 있는 건가요?", "question"),
