@@ -72,6 +72,7 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
         ("civil", 0.75, 0.04),
         ("youth", 0.5, 0.04),
         ("agri", 0.85, 0.0),
+        ("tax", 0.64, 0.12),
     ],
 )
 def test_departments_written_blind_in_the_development_style_keep_their_figures(
