@@ -41,6 +41,8 @@ HELD_OUT = [
     ("population and youth FAQ", "faq-youth", ["cases-youth"]),
     ("agricultural policy FAQ", "faq-agri", ["cases-agri"]),
     ("local tax FAQ", "faq-tax", ["cases-tax"]),
+    ("land information FAQ", "faq-land", ["cases-land"]),
+    ("transport and parking FAQ", "faq-transport", ["cases-transport"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
