@@ -26,6 +26,7 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
+_COUNTING = re.compile(r"몇(?:달|년|해|주|일|날|시간|번|차례)(?:째|이나|씩|동안)")
 KNOWN = 2
 
 
@@ -168,7 +169,9 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     endings = [form for form, tag in morphs if tag == "EF"]
     final = endings[-1] if endings else ""
     requested = _requested(morphs, cues.providers)
-    asking = len(words & cues.question.terms)  # 어디, 언제, 얼마: asking, even without a "?"
+    # 어디, 언제, 얼마: asking, even without a "?" (but 몇 달째, 몇 번이나 count, not ask)
+    counting = {"몇"} if _COUNTING.search(squeezed) else set()
+    asking = len(words & cues.question.terms - counting)
     marked = squeezed.rstrip(".!~").endswith("?")
     # 엄청 크죠 (an adjective and 죠, no "?") seeks agreement; 신청하면 되죠? asks
     agreeing = final == "죠" and not marked and _before_ending(morphs).startswith("VA")
@@ -178,7 +181,11 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     return {
         "topic": float(cues.civic.count(words | _heads(words, cues.civic.terms), squeezed)),
         "place": float(min(2, _places(morphs, cues))),
-        "problem": float(cues.problem.count(words, squeezed) + _negated(morphs, cues)),
+        # a favour asked (나 좀 태워 줘: a ride, not a fire) is not a problem told
+        "problem": float(
+            cues.problem.count(words - (requested - cues.fix_verbs), squeezed)
+            + _negated(morphs, cues)
+        ),
         # 가져가 주나? asks whether the county does it; 언제 고쳐 주나요? still presses for it
         "fix": float(
             (0 if final in cues.yes_no else len(requested & cues.fix_verbs))
@@ -375,11 +382,11 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         or (inquiring and s["known"] and not s["chatter"])
     ):
         return "question", _sure(1 + asking + evidence / 2)
+    if not asked and problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
+        return "inconvenience", _sure(problem + 1)
     # 신청 가능해요? without "?" (but not 등본 떼 왔는데 친절하시네요)
     if county and s["polite"] and not s["past"] and not s["telling"] and faq >= 0.45:
         return "question", _sure(evidence / 2)
-    if not asked and problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
-        return "inconvenience", _sure(problem + 1)
     if not asked and named >= 2 and s["polite"] and not s["chatter"] and faq < 0.45:
         return "inconvenience", _sure(named / 2)  # telling the county about its things
     if not asked and problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:

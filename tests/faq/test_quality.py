@@ -73,6 +73,8 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
         ("youth", 0.5, 0.04),
         ("agri", 0.85, 0.0),
         ("tax", 0.64, 0.12),
+        ("land", 0.57, 0.10),
+        ("transport", 0.71, 0.02),
     ],
 )
 def test_departments_written_blind_in_the_development_style_keep_their_figures(

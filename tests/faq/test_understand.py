@@ -90,6 +90,18 @@ from tests.faq.conftest import FAMILY_FAQ
             "배관은 고쳤는데 요금을 좀 깎아 주는 방법이 있을까요?",
             "question",
         ),
+        # 몇 주째 counts how long; it asks nothing
+        ("몇 주째 농로 옆에 폐타이어가 잔뜩 버려져 있어요", "inconvenience"),
+        ("내일 누구 장터 가면 나 좀 태워 줘~", "chatter"),  # a ride asked of a neighbour
+        # asking whether it is being fixed presses for the fix
+        (
+            "군 누리집 지도가 며칠째 안 뜨는데 고치고 있는 건가요? 지번 넣으면 빈 화면만 나와요",
+            "inconvenience",
+        ),
+        ("단수 된 지 하루 지났는데 아직 복구 중인 거예요?", "inconvenience"),
+        ("정류장에 사람이 서 있는데 버스가 그냥 지나가 버렸어요", "inconvenience"),
+        ("어제 장터에 사람이 겁나 많았당께", "chatter"),  # 전라도 -당께 (다니까) insists
+        ("주정차 과태료 이의신청 어떡게 해요", "question"),  # 어떡게: 어떻게 misspelt
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
