@@ -26,6 +26,7 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
+_SELF = frozenset({"나", "저", "내", "제"})
 _COUNTING = re.compile(r"몇(?:달|년|해|주|일|날|시간|번|차례)(?:째|이나|씩|동안)")
 KNOWN = 2
 
@@ -210,6 +211,8 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "saying": float(cues.saying.count(frozenset(), squeezed)),
         "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
+        # laughing about oneself (ㅋㅋ 나 또 …): one's own mishap, told to friends
+        "laughing": float(cues.laughter.count(frozenset(), squeezed) > 0 and bool(words & _SELF)),
         "wondering": float(wondering),
         "faq": faq_score,
         "known": float(_known(analysis)),
@@ -362,6 +365,13 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         return "chatter", _sure(s["chatter"] + 1)
     if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
+    # 진달래 핀 거 보셨어요? 벌써 봄이네요: asking the room, then remarking, about nothing
+    # of the county's
+    if s["telling"] and asked and not (asking or inquiring) and named < 1 and faq < 0.3:
+        return "chatter", _sure(2 - evidence)
+    # ㅋㅋ 나 어제 또 딱지 끊김: laughing at one's own mishap, asking nobody to act
+    if s["laughing"] and not (asked or s["polite"] or s["fix"] or s["lasting"]) and not suggestion:
+        return "chatter", _sure(2 - evidence / 2)
     # a wish followed by "… 궁금해요" is a question (s["saying"]); a wish that asks for no
     # fix outweighs a problem told as its reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)
     motive = 0 if s["fix"] else 1

@@ -102,6 +102,8 @@ from tests.faq.conftest import FAMILY_FAQ
         ("정류장에 사람이 서 있는데 버스가 그냥 지나가 버렸어요", "inconvenience"),
         ("어제 장터에 사람이 겁나 많았당께", "chatter"),  # 전라도 -당께 (다니까) insists
         ("주정차 과태료 이의신청 어떡게 해요", "question"),  # 어떡게: 어떻게 misspelt
+        ("ㅋㅋ 나 오늘 버스 정류장 앞에서 넘어짐 창피해", "chatter"),  # laughing at oneself
+        ("뒷산 단풍 든 거 보셨어요? 벌써 가을이네요", "chatter"),  # asking the room, remarking
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
