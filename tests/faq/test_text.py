@@ -165,3 +165,8 @@ def test_run_on_text_is_analysed_with_its_spaces_put_back():
 
 def test_dialect_endings_inside_run_on_text_are_read_once_it_is_spaced():
     assert "하면 되는데요" in analyse("이거우째하믄되는디요").text
+
+
+def test_a_dialect_ending_the_analyser_cannot_space_off_is_still_read():
+    # kiwi leaves 개등록안하믄과태료 as one word, so no word ends in -믄 to rewrite
+    assert "안 하면 벌금" in analyse("전입신고안하믄벌금나와요").text
