@@ -327,14 +327,18 @@ def _conditional(morphs: Morphs) -> int:
 
 
 def _negated(morphs: Morphs, cues: Cues) -> int:
-    """안 와요, 못 나가요: something that should happen does not (but 안 아파요 is good)."""
+    """안 와요, 못 나가요: something that should happen does not (but 안 아파요 is good news,
+    and 안 하면 only supposes it)."""
     return sum(
         1
-        for (form, tag), (verb, after) in itertools.pairwise(morphs)
+        for (form, tag), (verb, after), (ending, _) in zip(
+            morphs, morphs[1:], (*morphs[2:], ("", "")), strict=False
+        )
         if tag == "MAG"
         and form in ("안", "못")
         and after.startswith(_VERB_TAGS)
         and verb + "다" not in cues.bad_states
+        and ending not in ("면", "으면")
     )
 
 
@@ -398,6 +402,8 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
     if county and s["polite"] and not s["past"] and not s["telling"] and faq >= 0.45:
         return "question", _sure(evidence / 2)
     if not asked and named >= 2 and s["polite"] and not s["chatter"] and faq < 0.45:
+        if s["how"]:  # 분리수거 안 하면 과태료 나와요: supposing, so asking about the rule
+            return "question", _sure(s["how"] + evidence / 2)
         return "inconvenience", _sure(named / 2)  # telling the county about its things
     if not asked and problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
         return "inconvenience", _sure(problem)  # 낙석이 떨어져서 못 올라가요: civic words, told
