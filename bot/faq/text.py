@@ -28,6 +28,7 @@ _URL = re.compile(r"https?://\S+")
 _NON_WORD = re.compile(r"[^0-9a-z가-힣]+")
 _RUN_ON = re.compile(r"[가-힣]{7,}")
 _WORD_SPAN = re.compile(r"\S+")
+_JAMO = re.compile(r"[\u1100-\u11ff\u3130-\u318f]+")  # letters alone (NFKC turns ㅋ into ᄏ)
 
 NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 VERB_TAGS = frozenset({"VV", "VA", "VV-R", "VA-R", "VV-I", "VA-I"})
@@ -116,6 +117,8 @@ def _reduced(
         elif not (tag == "EC" and run and _continues(morphs, number)):
             compounds.extend(_joined(run))
             run = []
+        if tag in NOUN_TAGS and _JAMO.fullmatch(form):
+            continue  # ㅠㅠ, ㅋㅋ: feelings, not words (the triage reads them as cues)
         if tag in NOUN_TAGS:
             terms.append(form.lower())
         elif tag in VERB_TAGS:

@@ -170,3 +170,7 @@ def test_dialect_endings_inside_run_on_text_are_read_once_it_is_spaced():
 def test_a_dialect_ending_the_analyser_cannot_space_off_is_still_read():
     # kiwi leaves 개등록안하믄과태료 as one word, so no word ends in -믄 to rewrite
     assert "안 하면 벌금" in analyse("전입신고안하믄벌금나와요").text
+
+
+def test_crying_and_laughing_letters_are_not_words():
+    assert analyse("강아지가 안 들어와 ㅠㅠ ㅋㅋ").terms == ("강아지", "들어오다")
