@@ -104,6 +104,9 @@ from tests.faq.conftest import FAMILY_FAQ
         ("주정차 과태료 이의신청 어떡게 해요", "question"),  # 어떡게: 어떻게 misspelt
         ("ㅋㅋ 나 오늘 버스 정류장 앞에서 넘어짐 창피해", "chatter"),  # laughing at oneself
         ("뒷산 단풍 든 거 보셨어요? 벌써 가을이네요", "chatter"),  # asking the room, remarking
+        # … 바뀐 지가 언젠데: "it changed ages ago", told to friends
+        ("ㅋㅋ 버스 시간표 바뀐 지가 언젠데 울 아빠는 아직도 옛날 시간으로 나가", "chatter"),
+        ("우리 집 개가 목줄 풀고 나가서 안 들어와 ㅠㅠ 어디서 찾아봐야 돼?", "question"),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("분리수거 안 하면 과태료 나와요", "question"),
         ("전입신고안하믄과태료나와요", "question"),
