@@ -107,6 +107,12 @@ from tests.faq.conftest import FAMILY_FAQ
         # … 바뀐 지가 언젠데: "it changed ages ago", told to friends
         ("ㅋㅋ 버스 시간표 바뀐 지가 언젠데 울 아빠는 아직도 옛날 시간으로 나가", "chatter"),
         ("우리 집 개가 목줄 풀고 나가서 안 들어와 ㅠㅠ 어디서 찾아봐야 돼?", "question"),
+        ("장날인디 공영주차장 문을 안 열어서 차 세울 데가 없소", "inconvenience"),  # -소 tells
+        # "how do you run it?" after a problem reproaches; it asks nothing
+        (
+            "비 오는 날 마을회관 대피소에 갔는데 문이 잠겨 있었어요. 관리를 어떻게 하시는 겁니까",
+            "inconvenience",
+        ),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("분리수거 안 하면 과태료 나와요", "question"),
         ("전입신고안하믄과태료나와요", "question"),
