@@ -28,7 +28,7 @@ _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
 _SELF = frozenset({"나", "저", "내", "제"})
 # question words that tell here: 몇 달째 counts how long, 바뀐 지가 언젠데 says it was long ago
-_TELLING_ASKERS = {
+_RHETORICAL = {
     "몇": re.compile(r"몇(?:달|년|해|주|일|날|시간|번|차례)(?:째|이나|씩|동안)"),
     "언제": re.compile(r"(?:지가|게|것이|거)언젠데"),
 }
@@ -175,8 +175,8 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     final = endings[-1] if endings else ""
     requested = _requested(morphs, cues.providers)
     # 어디, 언제, 얼마: asking, even without a "?"
-    telling = {word for word, use in _TELLING_ASKERS.items() if use.search(squeezed)}
-    asking = len(words & cues.question.terms - telling)
+    rhetorical = {word for word, use in _RHETORICAL.items() if use.search(squeezed)}
+    asking = len(words & cues.question.terms - rhetorical)
     marked = squeezed.rstrip(".!~").endswith("?")
     # 엄청 크죠 (an adjective and 죠, no "?") seeks agreement; 신청하면 되죠? asks
     agreeing = final == "죠" and not marked and _before_ending(morphs).startswith("VA")
