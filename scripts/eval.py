@@ -43,6 +43,8 @@ HELD_OUT = [
     ("local tax FAQ", "faq-tax", ["cases-tax"]),
     ("land information FAQ", "faq-land", ["cases-land"]),
     ("transport and parking FAQ", "faq-transport", ["cases-transport"]),
+    ("water and sewage FAQ", "faq-water", ["cases-water"]),
+    ("forests and parks FAQ", "faq-forest", ["cases-forest"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
