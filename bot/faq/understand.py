@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.faq.index import Decision, FaqIndex
@@ -9,6 +10,7 @@ from bot.faq.text import analyse, clean
 from bot.faq.triage import Intent, about_harm, triage
 
 CONFIDENT = 0.7  # below this, a listen room stays quiet
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ def understand(index: FaqIndex, text: str, *, listen: bool) -> Understanding:
         cleaned = clean(text)
         decision = index.decide(cleaned) if cleaned else _NOTHING
         found = triage(analyse(cleaned), decision.score)
-    except Exception:  # understanding must never take the bot down
+    except Exception:  # understanding must never take the bot down, nor fail unseen
+        # the message itself is not logged: residents write personal details
+        log.exception("could not understand a message of %d characters", len(str(text)))
         return Understanding("chatter", 0.0, False, _NOTHING)
     intent, confidence = found.intent, found.confidence
     urgent = bool(found.signals["danger"])

@@ -172,12 +172,26 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize("text", BAD_INPUT)
 @pytest.mark.parametrize("listen", [True, False])
-def test_any_string_gives_a_decision_never_an_exception(county, text, listen):
+def test_any_string_gives_a_decision_never_an_exception(county, text, listen, caplog):
     result = understand(county, text, listen=listen)
+    assert not caplog.records  # understood, not rescued by the last-resort catch
     assert isinstance(result, Understanding) and isinstance(result.decision, Decision)
     assert result.intent in ("question", "inconvenience", "suggestion", "chatter")
     assert 0.0 <= result.confidence <= 1.0
     assert result.decision.outcome in ("answer", "offer", "unknown")
+
+
+def test_a_failure_inside_the_understanding_is_logged_without_the_message(
+    county, monkeypatch, caplog
+):
+    def broken(text: str) -> Decision:
+        raise RuntimeError("index damaged")
+
+    monkeypatch.setattr(county, "decide", broken)
+    result = understand(county, "제 전화번호는 010-1234-5678이에요", listen=True)
+    assert result.intent == "chatter" and result.decision.outcome == "unknown"
+    assert "could not understand" in caplog.text and "index damaged" in caplog.text
+    assert "010-1234-5678" not in caplog.text
 
 
 def test_emoji_only_and_empty_messages_are_chatter(county):
