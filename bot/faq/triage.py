@@ -26,12 +26,16 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
-_SELF = frozenset({"나", "저", "내", "제"})
+_SELF = frozenset({"나", "저", "내", "제", "우리"})  # 우리 집: my home
 # question words that tell here: 몇 달째 counts how long, 바뀐 지가 언젠데 says it was long ago
 _RHETORICAL = {
     "몇": re.compile(r"몇(?:달|년|해|주|일|날|시간|번|차례)(?:째|이나|씩|동안)"),
     "언제": re.compile(r"(?:지가|게|것이|거)언젠데"),
 }
+# -ㅂ니까 asks (됩니까, 합니까); -니까 after an open syllable gives a reason (혼자 사니까)
+_FORMAL_ASKING = re.compile(
+    "[" + "".join(chr(0xAC00 + n) for n in range(11172) if n % 28 == 17) + "]니까[.!]*$"
+)
 KNOWN = 2
 
 
@@ -180,8 +184,9 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     marked = squeezed.rstrip(".!~").endswith("?")
     # 엄청 크죠 (an adjective and 죠, no "?") seeks agreement; 신청하면 되죠? asks
     agreeing = final == "죠" and not marked and _before_ending(morphs).startswith("VA")
-    asked = bool(asking) or marked or (final in cues.endings and not agreeing)
-    polite = squeezed.rstrip("?.!~ ").endswith(("요", "니까", "니다", "세요"))
+    formal = _FORMAL_ASKING.search(squeezed) is not None
+    asked = bool(asking) or marked or (final in cues.endings and not agreeing) or formal
+    polite = formal or squeezed.rstrip("?.!~ ").endswith(("요", "니다", "세요"))
     wondering = final in cues.self_asking and not polite
     return {
         "topic": float(cues.civic.count(words | _heads(words, cues.civic.terms), squeezed)),

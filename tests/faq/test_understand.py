@@ -113,6 +113,18 @@ from tests.faq.conftest import FAMILY_FAQ
             "비 오는 날 마을회관 대피소에 갔는데 문이 잠겨 있었어요. 관리를 어떻게 하시는 겁니까",
             "inconvenience",
         ),
+        # a problem already fixed, then 뭐: asking what to bring
+        ("수도관이 터져서 고쳤는데 요금 감면 신청하려면 뭐 준비해야 돼요?", "question"),
+        ("아침마다 수돗물이 뿌옇게 나오는데 와 그렇노", "question"),  # 경상도 -노 asks
+        ("수돗물값은 어뜨케 매기는 건지 모르겄어", "question"),  # 어뜨케: 어떻게
+        ("산골 마을에도 상수도 좀 연결해 주세요", "suggestion"),  # connecting is new
+        (
+            "가로수 뿌리 때문에 인도가 들떠서 어르신들이 자꾸 넘어지십니다. 정비해 주시기 바랍니다",
+            "inconvenience",
+        ),
+        ("가을마다 냄새가 심하니 읍내 가로수를 다른 나무로 바꾸는 걸 검토해 주세요", "suggestion"),
+        # -니까 after an open syllable gives a reason (사니까); only -ㅂ니까 asks
+        ("ㅋㅋ 우리 집 수도 요금 이번 달 엄청 적게 나옴 혼자 사니까", "chatter"),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("분리수거 안 하면 과태료 나와요", "question"),
         ("전입신고안하믄과태료나와요", "question"),
