@@ -26,6 +26,9 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
+# a township and village run together in one word, as run-on text leaves them (병영면도룡리산)
+_ADDRESS = re.compile(r"[가-힣]{2,}[읍면][가-힣]{1,3}리")
+_WHETHER = frozenset({("는지", "EC"), ("ᆫ지", "EC"), ("은지", "EC")})
 _SELF = frozenset({"나", "저", "내", "제", "우리"})  # 우리 집: my home
 # question words that tell here: 몇 달째 counts how long, 바뀐 지가 언젠데 says it was long ago
 _RHETORICAL = {
@@ -217,6 +220,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "telling": float(final in cues.telling),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
         "requested": float(bool(requested)),
+        "proposed": float(bool(words & cues.suggestion.terms)),  # 도입, 건의: the county's words
         "saying": float(cues.saying.count(frozenset(), squeezed)),
         "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
@@ -286,11 +290,12 @@ def _heads(words: frozenset[str], terms: frozenset[str]) -> frozenset[str]:
 
 
 def _places(morphs: Morphs, cues: Cues) -> int:
-    """Named places: 군동면, 마량항, 새터 마을."""
+    """Named places: 군동면, 마량항, 새터 마을, 병영면도룡리."""
     return sum(
         1
         for (form, tag), (following, _) in itertools.pairwise((*morphs, ("", "")))
-        if tag in ("NNP", "NNG") and (cues.place.match(form) or following in cues.place_words)
+        if tag in ("NNP", "NNG")
+        and (cues.place.match(form) or following in cues.place_words or _ADDRESS.search(form))
     )
 
 
@@ -306,6 +311,8 @@ def _requested(morphs: Morphs, providers: frozenset[str]) -> frozenset[str]:
         following = morphs[number + 1 : number + 3]
         if len(following) == 2 and following[0][1] == "ETM" and following[1][0] in providers:
             continue
+        if following and following[0] in _WHETHER:
+            continue  # 베어 주는지 알고 싶어요: whether the county does it, asked
         verb, verb_tag = morphs[number - 2]
         back = number - 3  # 정리 좀 해 주세요: the noun before an adverb and 하다
         while verb == "하" and back > 0 and morphs[back][1] == "MAG":
@@ -389,9 +396,11 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
     # fix outweighs a problem told as its reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)
     motive = 0 if s["fix"] else 1
     # a wish is the county's when it names county business, if only in lexicon words, and
-    # asks someone to do something (말벌 잡는 통을 나눠 줬으면 좋겠어요), unlike small talk
-    # (비 안 왔으면 좋겠네요, 고기 많이 잡혔으면 좋겠다)
-    wished = county or (s["known"] >= KNOWN and s["requested"] and not s["chatter"])
+    # asks someone to do something (말벌 잡는 통을 나눠 줬으면 좋겠어요) or uses the words of
+    # a proposal (드론을 도입하면 …), unlike small talk (비 안 왔으면 좋겠네요)
+    wished = county or (
+        s["known"] >= KNOWN and (s["requested"] or s["proposed"]) and not s["chatter"]
+    )
     if suggestion and suggestion + motive >= problem and wished and not s["saying"]:
         return "suggestion", _sure(suggestion + motive + evidence / 2 - problem)
     if problem and named >= 1:  # a problem report names a county thing or a place

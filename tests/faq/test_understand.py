@@ -125,6 +125,21 @@ from tests.faq.conftest import FAMILY_FAQ
         ("가을마다 냄새가 심하니 읍내 가로수를 다른 나무로 바꾸는 걸 검토해 주세요", "suggestion"),
         # -니까 after an open syllable gives a reason (사니까); only -ㅂ니까 asks
         ("ㅋㅋ 우리 집 수도 요금 이번 달 엄청 적게 나옴 혼자 사니까", "chatter"),
+        # whether the county does something, or whether a thing is allowed: asked
+        (
+            "태풍에 뒷산 소나무가 집 쪽으로 기울었어요. "
+            "이런 나무도 군에서 베어 주는지 알고 싶어요.",
+            "question",
+        ),
+        ("남의 밭둑에서 쑥 캐는 것도 불법인가요? 다들 캐던데", "question"),
+        ("감나무 잎이 누렇게 말라 죽어 가는데 군에서 나무 병을 진단해 주기도 하나요?", "question"),
+        ("도암면봉황리산입구에누가폐가전을버려놨어요", "inconvenience"),  # a run-on address
+        # the words of a proposal (도입) make a wish the county's
+        (
+            "산불 감시에 드론을 도입하면 사람이 못 가는 골짜기도 살필 수 있을 것 같습니다. "
+            "검토 부탁드립니다.",
+            "suggestion",
+        ),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("분리수거 안 하면 과태료 나와요", "question"),
         ("전입신고안하믄과태료나와요", "question"),
