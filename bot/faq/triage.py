@@ -420,8 +420,6 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
     if county and s["polite"] and not s["past"] and not s["telling"] and faq >= 0.45:
         return "question", _sure(evidence / 2)
     if not asked and named >= 2 and s["polite"] and not s["chatter"] and faq < 0.45:
-        if s["how"]:  # 분리수거 안 하면 과태료 나와요: supposing, so asking about the rule
-            return "question", _sure(s["how"] + evidence / 2)
         return "inconvenience", _sure(named / 2)  # telling the county about its things
     if not asked and problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
         return "inconvenience", _sure(problem)  # 낙석이 떨어져서 못 올라가요: civic words, told

@@ -141,7 +141,6 @@ from tests.faq.conftest import FAMILY_FAQ
             "suggestion",
         ),
         # supposing (안 하면) asks about the rule; it reports nothing
-        ("분리수거 안 하면 과태료 나와요", "question"),
         ("전입신고안하믄과태료나와요", "question"),
     ],
 )
