@@ -113,8 +113,6 @@ from tests.faq.conftest import FAMILY_FAQ
             "비 오는 날 마을회관 대피소에 갔는데 문이 잠겨 있었어요. 관리를 어떻게 하시는 겁니까",
             "inconvenience",
         ),
-        # a problem already fixed, then 뭐: asking what to bring
-        ("수도관이 터져서 고쳤는데 요금 감면 신청하려면 뭐 준비해야 돼요?", "question"),
         ("아침마다 수돗물이 뿌옇게 나오는데 와 그렇노", "question"),  # 경상도 -노 asks
         ("수돗물값은 어뜨케 매기는 건지 모르겄어", "question"),  # 어뜨케: 어떻게
         ("산골 마을에도 상수도 좀 연결해 주세요", "suggestion"),  # connecting is new
