@@ -26,15 +26,7 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
-# a township and village run together in one word, as run-on text leaves them (병영면도룡리산)
-_ADDRESS = re.compile(r"[가-힣]{2,}[읍면][가-힣]{1,3}리")
 _WHETHER = frozenset({("는지", "EC"), ("ᆫ지", "EC"), ("은지", "EC")})
-_SELF = frozenset({"나", "저", "내", "제", "우리"})  # 우리 집: my home
-# question words that tell here: 몇 달째 counts how long, 바뀐 지가 언젠데 says it was long ago
-_RHETORICAL = {
-    "몇": re.compile(r"몇(?:달|년|해|주|일|날|시간|번|차례)(?:째|이나|씩|동안)"),
-    "언제": re.compile(r"(?:지가|게|것이|거)언젠데"),
-}
 # -ㅂ니까 asks (됩니까, 합니까); -니까 after an open syllable gives a reason (혼자 사니까)
 _FORMAL_ASKING = re.compile(
     "[" + "".join(chr(0xAC00 + n) for n in range(11172) if n % 28 == 17) + "]니까[.!]*$"
@@ -68,6 +60,7 @@ class Cues:
     civic: Cue
     place: re.Pattern[str]
     place_words: frozenset[str]
+    address: re.Pattern[str]
     problem: Cue
     lasting: Cue
     when_fixed: Cue
@@ -76,6 +69,7 @@ class Cues:
     suggestion: Cue
     new_verbs: frozenset[str]
     question: Cue
+    rhetorical: dict[str, re.Pattern[str]]
     favour: Cue
     saying: Cue
     endings: frozenset[str]
@@ -85,6 +79,7 @@ class Cues:
     providers: frozenset[str]
     chatter: Cue
     self_asking: frozenset[str]
+    self_words: frozenset[str]
     harm: Cue
     people: frozenset[str]
     despair: Cue
@@ -111,6 +106,7 @@ def default_cues() -> Cues:
         civic=Cue.from_data(civic),
         place=re.compile(f"^[가-힣]{{2,}}({suffixes})$"),
         place_words=frozenset(civic["place_words"]),
+        address=re.compile(civic["address"]),
         problem=Cue.from_data(problem),
         lasting=Cue.from_data(problem, terms="", patterns="lasting"),
         when_fixed=Cue.from_data(problem, terms="", patterns="when_fixed"),
@@ -119,6 +115,7 @@ def default_cues() -> Cues:
         suggestion=Cue.from_data(suggestion),
         new_verbs=frozenset(suggestion["new_verbs"]),
         question=Cue.from_data(question),
+        rhetorical={word: re.compile(p) for word, p in question["rhetorical"].items()},
         favour=Cue.from_data(question, terms="", patterns="favour"),
         saying=Cue.from_data(question, terms="", patterns="saying"),
         endings=frozenset(question["endings"]),
@@ -128,6 +125,7 @@ def default_cues() -> Cues:
         providers=frozenset(question["providers"]),
         chatter=Cue.from_data(chatter),
         self_asking=frozenset(chatter["self_asking"]),
+        self_words=frozenset(chatter["self"]),
         harm=Cue.from_data(danger, terms="harm", patterns=""),
         people=frozenset(danger["people"]),
         despair=Cue.from_data(danger, terms="despair_terms", patterns="despair"),
@@ -181,8 +179,8 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     endings = [form for form, tag in morphs if tag == "EF"]
     final = endings[-1] if endings else ""
     requested = _requested(morphs, cues.providers)
-    # 어디, 언제, 얼마: asking, even without a "?"
-    rhetorical = {word for word, use in _RHETORICAL.items() if use.search(squeezed)}
+    # 어디, 언제, 얼마: asking, even without a "?" (but not 몇 달째)
+    rhetorical = {word for word, use in cues.rhetorical.items() if use.search(squeezed)}
     asking = len(words & cues.question.terms - rhetorical)
     marked = squeezed.rstrip(".!~").endswith("?")
     # 엄청 크죠 (an adjective and 죠, no "?") seeks agreement; 신청하면 되죠? asks
@@ -225,7 +223,9 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
         # laughing about oneself (ㅋㅋ 나 또 …): one's own mishap, told to friends
-        "laughing": float(cues.laughter.count(frozenset(), squeezed) > 0 and bool(words & _SELF)),
+        "laughing": float(
+            cues.laughter.count(frozenset(), squeezed) > 0 and bool(words & cues.self_words)
+        ),
         "wondering": float(wondering),
         "faq": faq_score,
         "known": float(_known(analysis)),
@@ -295,7 +295,7 @@ def _places(morphs: Morphs, cues: Cues) -> int:
         1
         for (form, tag), (following, _) in itertools.pairwise((*morphs, ("", "")))
         if tag in ("NNP", "NNG")
-        and (cues.place.match(form) or following in cues.place_words or _ADDRESS.search(form))
+        and (cues.place.match(form) or following in cues.place_words or cues.address.search(form))
     )
 
 
