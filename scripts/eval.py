@@ -25,6 +25,8 @@ OWN = ROOT / "tests" / "faq" / "data"
 # is, and what was tuned on it: tests/faq/data/README.md).
 HELD_OUT = [
     ("county FAQ, other messages", None, ["cases-county-extra", "cases-triage-extra"]),
+    # small talk about county things, and civic messages written like small talk
+    ("county FAQ, triage stress set", None, ["cases-triage-stress"]),
     ("health FAQ (보건소)", "faq-health", ["cases-health"]),
     ("farm FAQ (농업기술센터)", "faq-farm", ["cases-farm"]),
     ("culture FAQ (문화관광과)", "faq-culture", ["cases-culture"]),
