@@ -26,6 +26,13 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
+# a word ending as a question does, when more words follow it (…나오는가요 겨울 다 돼가는데)
+_ASKING_WORD = re.compile(
+    r".(?:나요|까요|습니까|는가|는감|능가|는교|능교|나여|까여|당가)$|(?:인|는|은|던|한|된)가요$"
+)
+_EMOTICONS = re.compile(r"(?:[\u1100-\u11ff\u3130-\u318f^;:~.!?]|\s)+$")
+_DONE = frozenset({("ᆫ", "ETM"), ("은", "ETM")})
+_SUPPOSING = frozenset({"면", "으면"})
 _WHETHER = frozenset({("는지", "EC"), ("ᆫ지", "EC"), ("은지", "EC")})
 # -ㅂ니까 asks (됩니까, 합니까); -니까 after an open syllable gives a reason (혼자 사니까)
 _FORMAL_ASKING = re.compile(
@@ -78,6 +85,7 @@ class Cues:
     how: Cue
     providers: frozenset[str]
     chatter: Cue
+    room: Cue
     self_asking: frozenset[str]
     self_words: frozenset[str]
     harm: Cue
@@ -124,6 +132,7 @@ def default_cues() -> Cues:
         how=Cue.from_data(question, terms="", patterns="how"),
         providers=frozenset(question["providers"]),
         chatter=Cue.from_data(chatter),
+        room=Cue.from_data(chatter, terms="", patterns="room"),
         self_asking=frozenset(chatter["self_asking"]),
         self_words=frozenset(chatter["self"]),
         harm=Cue.from_data(danger, terms="harm", patterns=""),
@@ -186,15 +195,22 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     # 엄청 크죠 (an adjective and 죠, no "?") seeks agreement; 신청하면 되죠? asks
     agreeing = final == "죠" and not marked and _before_ending(morphs).startswith("VA")
     formal = _FORMAL_ASKING.search(squeezed) is not None
-    asked = bool(asking) or marked or (final in cues.endings and not agreeing) or formal
-    polite = formal or squeezed.rstrip("?.!~ ").endswith(("요", "니다", "세요"))
+    # … or a sentence before the last one ends asking (토욜에도 여나요 등본 떼야 되는데 …)
+    earlier = any(form in cues.endings for form in endings[:-1]) or any(
+        _ASKING_WORD.search(word) for word, _ in analysis.words[:-1]
+    )
+    asked = bool(asking) or marked or (final in cues.endings and not agreeing) or formal or earlier
+    # …멀어서요 ^^, …헤엄쳐요 ㅠ: the ending is read before any emoticon after it
+    ending = _EMOTICONS.sub("", squeezed).rstrip("?.!~ ")
+    polite = formal or ending.endswith(("요", "니다", "세요"))
     wondering = final in cues.self_asking and not polite
     return {
         "topic": float(cues.civic.count(words | _heads(words, cues.civic.terms), squeezed)),
         "place": float(min(2, _places(morphs, cues))),
-        # a favour asked (나 좀 태워 줘: a ride, not a fire) is not a problem told
+        # a favour asked (나 좀 태워 줘: a ride, not a fire) or a likeness (미끄러지듯 가네요:
+        # as smoothly as sliding) is not a problem told
         "problem": float(
-            cues.problem.count(words - (requested - cues.fix_verbs), squeezed)
+            cues.problem.count(words - (requested - cues.fix_verbs) - _likened(morphs), squeezed)
             + _negated(morphs, cues)
         ),
         # 가져가 주나? asks whether the county does it; 언제 고쳐 주나요? still presses for it
@@ -222,6 +238,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "saying": float(cues.saying.count(frozenset(), squeezed)),
         "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
+        "room": float(cues.room.count(frozenset(), squeezed)),
         # laughing about oneself (ㅋㅋ 나 또 …): one's own mishap, told to friends
         "laughing": float(
             cues.laughter.count(frozenset(), squeezed) > 0 and bool(words & cues.self_words)
@@ -313,6 +330,9 @@ def _requested(morphs: Morphs, providers: frozenset[str]) -> frozenset[str]:
             continue
         if following and following[0] in _WHETHER:
             continue  # 베어 주는지 알고 싶어요: whether the county does it, asked
+        done = following[1:] if following[:1] == (("시", "EP"),) else following
+        if done and done[0] in _DONE:
+            continue  # 청소해 주신 분들: what someone did, thanked, not asked for
         verb, verb_tag = morphs[number - 2]
         back = number - 3  # 정리 좀 해 주세요: the noun before an adverb and 하다
         while verb == "하" and back > 0 and morphs[back][1] == "MAG":
@@ -342,19 +362,30 @@ def _conditional(morphs: Morphs) -> int:
     return int(any(tag == "EC" and form in ("면", "으면") for form, tag in morphs))
 
 
+def _likened(morphs: Morphs) -> frozenset[str]:
+    """Verbs a likeness is drawn with (미끄러지듯, 날아갈 듯이): nothing of the kind happened."""
+    return frozenset(
+        form + "다"
+        for (form, tag), (following, _) in itertools.pairwise(morphs)
+        if tag.startswith(("VV", "VA")) and following in ("듯", "듯이")
+    )
+
+
 def _negated(morphs: Morphs, cues: Cues) -> int:
     """안 와요, 못 나가요: something that should happen does not (but 안 아파요 is good news,
-    and 안 하면 only supposes it)."""
+    안 하면 only supposes it, and 해 주면 안 되나 asks for something)."""
+    padded = (("", ""), *morphs, ("", ""))
     return sum(
         1
-        for (form, tag), (verb, after), (ending, _) in zip(
-            morphs, morphs[1:], (*morphs[2:], ("", "")), strict=False
+        for before, (form, tag), (verb, after), (ending, _) in zip(
+            padded, padded[1:], padded[2:], padded[3:], strict=False
         )
         if tag == "MAG"
         and form in ("안", "못")
         and after.startswith(_VERB_TAGS)
         and verb + "다" not in cues.bad_states
-        and ending not in ("면", "으면")
+        and ending not in _SUPPOSING
+        and before[0] not in _SUPPOSING
     )
 
 
@@ -378,13 +409,18 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         or (asked and asking and faq >= 0.35)
     )
     inquiring = asked and (s["how"] or s["favour"])  # whether a service exists, or asking one
-    if (s["wondering"] and named < 2) or (s["chatter"] >= 2 and evidence < 3 and not inquiring):
+    # small talk, even asking whether something exists, when nothing of the county's is in
+    # it (점심 맛있는 데 있어요? ㅋㅋ)
+    chatting = s["chatter"] >= 2 and evidence < 3 and not inquiring
+    if (s["wondering"] and named < 2) or chatting or (s["chatter"] >= 3 and evidence < 1):
         return "chatter", _sure(s["chatter"] + 2 - evidence)
     if s["chatter"] and s["past"] and not (s["polite"] and asking) and not problem + suggestion:
         # 갔다 왔어? ㅋㅋ, 다들 봤능교?: asking friends how it went, not the county
         return "chatter", _sure(s["chatter"] + 1)
     if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
         return "chatter", _sure(s["chatter"] + 2 - evidence)
+    if s["room"] and not problem:  # 축제 다녀오신 분? 사진 좀 올려 주세요 ㅎㅎ
+        return "chatter", _sure(s["room"] + s["chatter"] + 1)
     # 진달래 핀 거 보셨어요? 벌써 봄이네요: asking the room, then remarking, about nothing
     # of the county's
     if s["telling"] and asked and not (asking or inquiring) and named < 1 and faq < 0.3:

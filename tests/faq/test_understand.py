@@ -138,6 +138,21 @@ from tests.faq.conftest import FAMILY_FAQ
             "검토 부탁드립니다.",
             "suggestion",
         ),
+        # asking the room for anyone who did or would do something
+        ("어제 축제 다녀오신 분? 사진 있으면 좀 올려주세요 ㅎㅎ", "chatter"),
+        ("우리 집 강아지가 새끼를 여섯 마리 낳았어요 ㅎㅎ 한 마리 키울 사람 있어요?", "chatter"),
+        ("여기도 비 많이 왔어요? 우리 동네는 새벽부터 퍼붓네요", "chatter"),  # the weather
+        ("경로당 대청소 같이 해 주신 분들 수고 많으셨어요~ 덕분에 반짝반짝해요", "chatter"),
+        ("새 버스 타 보니 미끄러지듯 잘 가네요 ㅎㅎ", "chatter"),  # a likeness, no sliding
+        # laughing while reporting is still reporting
+        ("ㅋㅋ 우리 동네 가로등 또 나갔어요 작천면 솔밭마을 입구요", "inconvenience"),
+        ("새로 깐 마을 길이 벌써 쩍쩍 갈라졌어요 병영면 감나무골", "inconvenience"),
+        ("장 끝난 지 이틀인데 시장 앞에 천막이 그대로 있어요", "inconvenience"),
+        ("산책로 데크가 몇 군데 썩었어요 손 좀 봐 주실 수 있나요?", "inconvenience"),
+        ("면사무소 민원 문자로도 받아 주면 안 되나 전화가 안 돼서", "suggestion"),
+        # the question comes first, a remark or an emoticon after it
+        ("보건소 독감 주사 우리 애도 맞을 수 있는 건가요~ 병원은 멀어서요 ^^", "question"),
+        ("보건소 금연 패치 공짜로 주는가 우리 영감 또 끊는다네 ㅋㅋ", "question"),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("전입신고안하믄과태료나와요", "question"),
     ],
