@@ -47,6 +47,8 @@ HELD_OUT = [
     ("transport and parking FAQ", "faq-transport", ["cases-transport"]),
     ("water and sewage FAQ", "faq-water", ["cases-water"]),
     ("forests and parks FAQ", "faq-forest", ["cases-forest"]),
+    ("sports and leisure facilities FAQ", "faq-leisure", ["cases-leisure"]),
+    ("childcare FAQ", "faq-childcare", ["cases-childcare"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
