@@ -345,14 +345,17 @@ def _requested(morphs: Morphs, providers: frozenset[str]) -> frozenset[str]:
 
 
 def _exists(morphs: Morphs, cues: Cues) -> int:
-    """털어놓을 데 있나요, 봐줄 사람 없어?: asking whether someone or something would help."""
+    """털어놓을 데 있나요, 봐줄 사람 없어?: asking whether someone or something would help
+    (but 관리하는 사람이 있긴 한 건가요 reproaches)."""
     for number, (_, tag) in enumerate(morphs[:-2]):
         if tag != "ETM" or morphs[number + 1][0] not in cues.providers:
             continue
-        following = morphs[number + 2 : number + 4]
-        if following and following[0][1].startswith("J"):
-            following = following[1:]
-        if following and following[0][0] in ("있", "없") and following[0][1] in ("VA", "VV"):
+        at = number + 2
+        if morphs[at][1].startswith("J"):
+            at += 1
+        verb = morphs[at] if at < len(morphs) else ("", "")
+        reproach = morphs[at + 1 : at + 2] == (("기", "ETN"),)
+        if verb[0] in ("있", "없") and verb[1] in ("VA", "VV") and not reproach:
             return 1
     return 0
 
@@ -373,12 +376,13 @@ def _likened(morphs: Morphs) -> frozenset[str]:
 
 def _negated(morphs: Morphs, cues: Cues) -> int:
     """안 와요, 못 나가요: something that should happen does not (but 안 아파요 is good news,
-    안 하면 only supposes it, and 해 주면 안 되나 asks for something)."""
-    padded = (("", ""), *morphs, ("", ""))
+    안 하면 only supposes it, 해 주면 안 되나 asks for something, and 전화로 예약 안 돼?
+    asks whether it can be done)."""
+    padded = (("", ""), *morphs, ("", ""), ("", ""))
     return sum(
         1
-        for before, (form, tag), (verb, after), (ending, _) in zip(
-            padded, padded[1:], padded[2:], padded[3:], strict=False
+        for before, (form, tag), (verb, after), (ending, _), (mark, _) in zip(
+            padded, padded[1:], padded[2:], padded[3:], padded[4:], strict=False
         )
         if tag == "MAG"
         and form in ("안", "못")
@@ -386,6 +390,7 @@ def _negated(morphs: Morphs, cues: Cues) -> int:
         and verb + "다" not in cues.bad_states
         and ending not in _SUPPOSING
         and before[0] not in _SUPPOSING
+        and not (verb == "되" and mark in ("?", "？"))
     )
 
 

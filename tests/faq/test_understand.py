@@ -153,6 +153,16 @@ from tests.faq.conftest import FAMILY_FAQ
         # the question comes first, a remark or an emoticon after it
         ("보건소 독감 주사 우리 애도 맞을 수 있는 건가요~ 병원은 멀어서요 ^^", "question"),
         ("보건소 금연 패치 공짜로 주는가 우리 영감 또 끊는다네 ㅋㅋ", "question"),
+        ("운동장 조명이 싹 다 나가 부렀어 밤에 깜깜혀", "inconvenience"),
+        ("돌봄교실 대기가 너무 길어요 선생님을 더 뽑아 주세요", "suggestion"),  # more of it
+        ("수영장 탈의실 커튼 찢어진 지 한참 됐는데 언제 바꿔 줘요?", "inconvenience"),
+        (
+            "군에서 주말에 여는 소아과를 유치해 주시면 애 키우는 집들이 든든할 것 같아요",
+            "suggestion",
+        ),
+        # "is there anyone at all?" reproaches; "can't it be done by phone?" asks
+        ("밤에 야영장 관리하는 사람이 있긴 한 건가요? 전화를 아무도 안 받아요", "inconvenience"),
+        ("야영장 예약 전화로는 안 돼? 아빠가 인터넷을 못 하셔서", "question"),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("전입신고안하믄과태료나와요", "question"),
     ],
