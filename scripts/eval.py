@@ -49,6 +49,8 @@ HELD_OUT = [
     ("forests and parks FAQ", "faq-forest", ["cases-forest"]),
     ("sports and leisure facilities FAQ", "faq-leisure", ["cases-leisure"]),
     ("childcare FAQ", "faq-childcare", ["cases-childcare"]),
+    ("social welfare and emergency aid FAQ", "faq-welfare2", ["cases-welfare2"]),
+    ("rural development and villages FAQ", "faq-village", ["cases-village"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
