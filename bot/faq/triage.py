@@ -30,6 +30,7 @@ _PAST = ("었", "았", "였", "ᆻ")
 _ASKING_WORD = re.compile(
     r".(?:나요|까요|습니까|는가|는감|능가|는교|능교|나여|까여|당가)$|(?:인|는|은|던|한|된)가요$"
 )
+_TELLING_ENDS = ("더라고요", "더라구요", "네요", "군요", "잖아요", "거든요")
 _EMOTICONS = re.compile(r"(?:[\u1100-\u11ff\u3130-\u318f^;:~.!?]|\s)+$")
 _DONE = frozenset({("ᆫ", "ETM"), ("은", "ETM")})
 _SUPPOSING = frozenset({"면", "으면"})
@@ -204,6 +205,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     ending = _EMOTICONS.sub("", squeezed).rstrip("?.!~ ")
     polite = formal or ending.endswith(("요", "니다", "세요"))
     wondering = final in cues.self_asking and not polite
+    laughter = cues.laughter.count(frozenset(), squeezed) > 0
     return {
         "topic": float(cues.civic.count(words | _heads(words, cues.civic.terms), squeezed)),
         "place": float(min(2, _places(morphs, cues))),
@@ -231,7 +233,8 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
             cues.how.count(frozenset(), squeezed) + _conditional(morphs) + _exists(morphs, cues)
         ),
         "polite": float(polite),
-        "telling": float(final in cues.telling),
+        # 친절하시더라고요 (the analyser may not mark 더라고요 as one ending)
+        "telling": float(final in cues.telling or ending.endswith(_TELLING_ENDS)),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
         "requested": float(bool(requested)),
         "proposed": float(bool(words & cues.suggestion.terms)),  # 도입, 건의: the county's words
@@ -240,9 +243,8 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "chatter": float(cues.chatter.count(words, squeezed)),
         "room": float(cues.room.count(frozenset(), squeezed)),
         # laughing about oneself (ㅋㅋ 나 또 …): one's own mishap, told to friends
-        "laughing": float(
-            cues.laughter.count(frozenset(), squeezed) > 0 and bool(words & cues.self_words)
-        ),
+        "laughing": float(laughter and bool(words & cues.self_words)),
+        "laughter": float(laughter),
         "wondering": float(wondering),
         "faq": faq_score,
         "known": float(_known(analysis)),
@@ -430,8 +432,10 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
     # of the county's
     if s["telling"] and asked and not (asking or inquiring) and named < 1 and faq < 0.3:
         return "chatter", _sure(2 - evidence)
-    # ㅋㅋ 나 어제 또 딱지 끊김: laughing at one's own mishap, asking nobody to act
-    if s["laughing"] and not (asked or s["polite"] or s["fix"] or s["lasting"]) and not suggestion:
+    # ㅋㅋ 나 어제 또 딱지 끊김, ㅋㅋ 이장님 또 마이크 안 끄셨네: laughing at one's own or a
+    # neighbour's mishap, asking nobody to act
+    laughing = s["laughing"] or (s["laughter"] and s["telling"])
+    if laughing and not (asked or s["polite"] or s["fix"] or s["lasting"]) and not suggestion:
         return "chatter", _sure(2 - evidence / 2)
     # a wish followed by "… 궁금해요" is a question (s["saying"]); a wish that asks for no
     # fix outweighs a problem told as its reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)
@@ -457,13 +461,15 @@ def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
         return "question", _sure(1 + asking + evidence / 2)
     if not asked and problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
         return "inconvenience", _sure(problem + 1)
+    if not asked and problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
+        return "inconvenience", _sure(problem)  # 낙석이 떨어져서 못 올라가요: civic words, told
     # 신청 가능해요? without "?" (but not 등본 떼 왔는데 친절하시네요)
     if county and s["polite"] and not s["past"] and not s["telling"] and faq >= 0.45:
         return "question", _sure(evidence / 2)
-    if not asked and named >= 2 and s["polite"] and not s["chatter"] and faq < 0.45:
-        return "inconvenience", _sure(named / 2)  # telling the county about its things
-    if not asked and problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
-        return "inconvenience", _sure(problem)  # 낙석이 떨어져서 못 올라가요: civic words, told
+    # telling the county about its things (but … 친절하시더라고요 tells the room)
+    told = not asked and s["polite"] and not (s["chatter"] or s["telling"])
+    if told and named >= 2 and faq < 0.45:
+        return "inconvenience", _sure(named / 2)
     return "chatter", _sure(2 - evidence)
 
 
@@ -476,7 +482,9 @@ def _reported(s: dict[str, float], problem: float) -> bool:
     if s["how"] and not s["asking"] and s["polite"]:
         return False  # … 도움받을 수 있는 지원이 있을까요?: whether help exists, after the story
     located = s["place"] or s["lasting"]
-    if located and problem >= 2:
+    # … 아직도 못 걸어요. 장애인 등록은 어떤 절차로 하는지: a lasting trouble of one's own,
+    # then a plain question, is asked; a named place with it is reported
+    if located and problem >= 2 and (s["place"] or not s["asking"]):
         return True
     return not (s["asking"] or s["how"]) and (located or problem >= 2)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.faq import Decision, FaqIndex, Understanding, understand
-from tests.faq.conftest import FAMILY_FAQ
+from tests.faq.conftest import DATA, FAMILY_FAQ
 
 
 @pytest.mark.parametrize(
@@ -163,12 +163,28 @@ from tests.faq.conftest import FAMILY_FAQ
         # "is there anyone at all?" reproaches; "can't it be done by phone?" asks
         ("밤에 야영장 관리하는 사람이 있긴 한 건가요? 전화를 아무도 안 받아요", "inconvenience"),
         ("야영장 예약 전화로는 안 돼? 아빠가 인터넷을 못 하셔서", "question"),
+        ("ㅋㅋ 이장님 또 회관 불 안 끄고 가셨네", "chatter"),  # laughing at a neighbour's slip
+        ("어제면사무소갔는데민원실직원분이너무친절하시더라고요", "chatter"),  # telling the room
+        ("우리 이장님 아들 군청 들어갔대요 참 잘됐어요", "chatter"),  # good news, shared
+        ("마을회관 방송 스피커가 우리 집까지 안 들려서요 따로 신청할 수 잇나요?", "question"),
+        # a lasting trouble of one's own, then a plain question
+        (
+            "작년에 넘어져서 허리를 다쳐 아직도 오래 못 서 있어요. "
+            "장애인 등록은 어떤 절차로 하는지 알고 싶어요",
+            "question",
+        ),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("전입신고안하믄과태료나와요", "question"),
     ],
 )
 def test_triage_tells_the_four_intents_apart(county, text, intent):
     assert understand(county, text, listen=True).intent == intent
+
+
+def test_a_problem_told_politely_is_reported_even_when_the_faq_knows_its_topic():
+    welfare = FaqIndex.load(DATA / "faq-welfare2.yaml")
+    text = "집 고치기 사업으로 수리받은 지붕에서 또 비가 샙니다. 점검 부탁드립니다."
+    assert understand(welfare, text, listen=True).intent == "inconvenience"
 
 
 def test_a_clear_question_is_answered_in_a_listen_room(county):
