@@ -62,3 +62,10 @@ def test_livestock_their_barns_and_their_manure_are_three_things():
     assert "건축물" not in concepts.broad("닭")  # … a hen is not
     assert concepts.of("가축분뇨") == concepts.of("똥") != concepts.of("가축")
     assert "축사" in concepts.broad("우사") and "수의사" in concepts.broad("공수의")
+
+
+def test_residents_words_for_heating_oil_and_food_reach_the_county_words():
+    concepts = default_concepts()
+    assert concepts.of("기름값") == concepts.of("난방비")  # rural homes heat with oil
+    assert "식품" in concepts.broad("통조림") and "식품" in concepts.broad("쌀")
+    assert "참말" in concepts.stopwords  # 그게 참말이유?: "really?", not a topic

@@ -85,6 +85,8 @@ def test_a_word_ending_in_seo_keeps_it():
         ("방이 따숩게 됐어요", "따뜻하게"),
         ("길 좀 고쳐 주소", "고쳐 주세요"),  # 전라도 -주소 after a verb …
         ("빨리 치워주이소", "치워 주세요"),  # … 경상도 -주이소
+        ("수급자 신청은 어디서 해야 쓰까", "해야 할까요"),  # 전라도 해야 쓰까 asks
+        ("누가 좀 치워야 쓰겄소", "치워야 하겠소"),
     ],
 )
 def test_dialect_endings_are_rewritten_to_standard_korean(dialect, standard):
