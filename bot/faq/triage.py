@@ -26,11 +26,6 @@ CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
 _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
-# a word ending as a question does, when more words follow it (…나오는가요 겨울 다 돼가는데)
-_ASKING_WORD = re.compile(
-    r".(?:나요|까요|습니까|는가|는감|능가|는교|능교|나여|까여|당가)$|(?:인|는|은|던|한|된)가요$"
-)
-_TELLING_ENDS = ("더라고요", "더라구요", "네요", "군요", "잖아요", "거든요")
 _EMOTICONS = re.compile(r"(?:[\u1100-\u11ff\u3130-\u318f^;:~.!?]|\s)+$")
 _DONE = frozenset({("ᆫ", "ETM"), ("은", "ETM")})
 _SUPPOSING = frozenset({"면", "으면"})
@@ -77,11 +72,13 @@ class Cues:
     suggestion: Cue
     new_verbs: frozenset[str]
     question: Cue
+    asking_word: re.Pattern[str]
     rhetorical: dict[str, re.Pattern[str]]
     favour: Cue
     saying: Cue
     endings: frozenset[str]
     telling: frozenset[str]
+    telling_words: tuple[str, ...]
     yes_no: frozenset[str]
     how: Cue
     providers: frozenset[str]
@@ -124,11 +121,13 @@ def default_cues() -> Cues:
         suggestion=Cue.from_data(suggestion),
         new_verbs=frozenset(suggestion["new_verbs"]),
         question=Cue.from_data(question),
+        asking_word=re.compile(question["asking_word"]),
         rhetorical={word: re.compile(p) for word, p in question["rhetorical"].items()},
         favour=Cue.from_data(question, terms="", patterns="favour"),
         saying=Cue.from_data(question, terms="", patterns="saying"),
         endings=frozenset(question["endings"]),
         telling=frozenset(question["telling"]),
+        telling_words=tuple(ending for ending in question["telling"] if len(ending) > 1),
         yes_no=frozenset(question["yes_no"]),
         how=Cue.from_data(question, terms="", patterns="how"),
         providers=frozenset(question["providers"]),
@@ -198,7 +197,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
     formal = _FORMAL_ASKING.search(squeezed) is not None
     # … or a sentence before the last one ends asking (토욜에도 여나요 등본 떼야 되는데 …)
     earlier = any(form in cues.endings for form in endings[:-1]) or any(
-        _ASKING_WORD.search(word) for word, _ in analysis.words[:-1]
+        cues.asking_word.search(word) for word, _ in analysis.words[:-1]
     )
     asked = bool(asking) or marked or (final in cues.endings and not agreeing) or formal or earlier
     # …멀어서요 ^^, …헤엄쳐요 ㅠ: the ending is read before any emoticon after it
@@ -234,7 +233,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         ),
         "polite": float(polite),
         # 친절하시더라고요 (the analyser may not mark 더라고요 as one ending)
-        "telling": float(final in cues.telling or ending.endswith(_TELLING_ENDS)),
+        "telling": float(final in cues.telling or ending.endswith(cues.telling_words)),
         "favour": float(cues.favour.count(frozenset(), squeezed)),
         "requested": float(bool(requested)),
         "proposed": float(bool(words & cues.suggestion.terms)),  # 도입, 건의: the county's words
