@@ -27,6 +27,7 @@ HELD_OUT = [
     ("county FAQ, other messages", None, ["cases-county-extra", "cases-triage-extra"]),
     # small talk about county things, and civic messages written like small talk
     ("county FAQ, triage stress set", None, ["cases-triage-stress"]),
+    ("county FAQ, second triage stress set", None, ["cases-triage-stress2"]),
     ("health FAQ (보건소)", "faq-health", ["cases-health"]),
     ("farm FAQ (농업기술센터)", "faq-farm", ["cases-farm"]),
     ("culture FAQ (문화관광과)", "faq-culture", ["cases-culture"]),
@@ -51,6 +52,10 @@ HELD_OUT = [
     ("childcare FAQ", "faq-childcare", ["cases-childcare"]),
     ("social welfare and emergency aid FAQ", "faq-welfare2", ["cases-welfare2"]),
     ("rural development and villages FAQ", "faq-village", ["cases-village"]),
+    ("senior and disability welfare FAQ", "faq-senior", ["cases-senior"]),
+    ("building and permits FAQ", "faq-permit", ["cases-permit"]),
+    ("culture, arts and heritage FAQ", "faq-heritage", ["cases-heritage"]),
+    ("jobs and employment FAQ", "faq-jobs", ["cases-jobs"]),
     # the same FAQs, asked in residents' own words (few words shared with the FAQ): a stress test
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),

@@ -81,33 +81,42 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
         ("childcare", 0.82, 0.02),
         ("welfare2", 0.57, 0.0),
         ("village", 0.85, 0.0),
+        ("senior", 0.71, 0.02),
+        ("permit", 0.75, 0.06),
+        ("heritage", 0.53, 0.02),
+        ("jobs", 0.5, 0.06),
     ],
 )
 def test_departments_written_blind_in_the_development_style_keep_their_figures(
     department, top1, wrong
 ):
     """More departments, written blind in the style of the development data (their errors
-    have since been read, but for the fisheries, environment, civil-records and farm-policy
-    sets'). Some have wrong answers (near misses: a question beside an entry) above the 2 %
-    target, so this guards the figures as measured, not the target."""
+    have since been read, but for those of the fisheries, environment, civil-records,
+    farm-policy, senior-welfare, permit, heritage and jobs sets). Some have wrong answers
+    (near misses: a question beside an entry) above the 2 % target, so this guards the
+    figures as measured, not the target."""
     found = figures(DATA / f"faq-{department}.yaml", DATA / f"cases-{department}.jsonl")
     assert found["top1"] >= top1
     assert found["wrong"] <= wrong
     assert found["intent"] >= 0.88
 
 
-def test_small_talk_about_county_things_stays_small_talk():
-    """The triage stress set: neighbours chatting about buses, festivals and taxes, and civic
+@pytest.mark.parametrize(
+    ("name", "escalated", "lost", "accuracy"),
+    [("cases-triage-stress", 3, 3, 0.95), ("cases-triage-stress2", 10, 7, 0.8)],
+    ids=["read", "unread"],
+)
+def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
+    """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
     messages written like chatting. Escalating small talk is the worst failure after a wrong
-    answer, so this guards how much of it is escalated, and how little civic business is lost."""
+    answer, so this guards how much of it is escalated, and how little civic business is lost
+    (the second set is unread, and far from the target: see tests/faq/data/README.md)."""
     index = FaqIndex.load(COUNTY_FAQ)
-    rows = [
-        json.loads(line)
-        for line in (DATA / "cases-triage-stress.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    text = (DATA / f"{name}.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in text.splitlines()]
     found = [(row["intent"], understand(index, row["text"], listen=True).intent) for row in rows]
     chatter = [intent for gold, intent in found if gold == "chatter"]
     civic = [intent for gold, intent in found if gold != "chatter"]
-    assert sum(intent != "chatter" for intent in chatter) <= 3
-    assert sum(intent == "chatter" for intent in civic) <= 3
-    assert sum(gold == intent for gold, intent in found) / len(found) >= 0.95
+    assert sum(intent != "chatter" for intent in chatter) <= escalated
+    assert sum(intent == "chatter" for intent in civic) <= lost
+    assert sum(gold == intent for gold, intent in found) / len(found) >= accuracy
