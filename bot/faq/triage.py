@@ -395,81 +395,135 @@ def _negated(morphs: Morphs, cues: Cues) -> int:
     )
 
 
-def _decide(s: dict[str, float], *, has_content: bool) -> tuple[Intent, float]:
-    """Cue counts → intent. Proposals and problems are recognised before questions, because
-    residents often phrase both as questions (가로등 언제 고쳐줘요?)."""
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the cue counts add up to, shared by the steps of the decision."""
+
+    faq: float  # how well the FAQ matches the message
+    named: float  # county things and places named
+    evidence: float  # both together: how much the message is the county's business
+    problem: float  # problems told, fixes asked for
+    suggestion: float
+    asked: bool
+    asking: float  # question words (어디, 언제, 얼마)
+    county: bool  # the message is about county business
+    inquiring: bool  # asks whether a service exists, or asks a favour
+
+
+Verdict = tuple[Intent, float]
+
+
+def _decide(s: dict[str, float], *, has_content: bool) -> Verdict:
+    """Cue counts → intent. Small talk is told apart first; proposals and problems are
+    recognised before questions, because residents often phrase both as questions (가로등
+    언제 고쳐줘요?); what is left is a question, a statement to the county, or small talk."""
     if not has_content:
         return "chatter", 0.9
     faq, named = s["faq"], s["topic"] + s["place"]
-    evidence = named + 3 * faq  # county things named, and how well the FAQ knows the topic
-    problem, suggestion, asked, asking = (
-        s["problem"] + s["fix"],
-        s["suggestion"],
-        s["asked"],
-        s["asking"],
+    asked, asking = bool(s["asked"]), s["asking"]
+    e = _Evidence(
+        faq=faq,
+        named=named,
+        evidence=named + 3 * faq,
+        problem=s["problem"] + s["fix"],
+        suggestion=s["suggestion"],
+        asked=asked,
+        asking=asking,
+        county=(
+            named >= 1
+            or faq >= 0.45
+            or (asked and bool(s["polite"]) and faq >= 0.3)
+            or (asked and bool(asking) and faq >= 0.35)
+        ),
+        inquiring=asked and bool(s["how"] or s["favour"]),
     )
-    county = (
-        named >= 1
-        or faq >= 0.45
-        or (asked and s["polite"] and faq >= 0.3)
-        or (asked and asking and faq >= 0.35)
-    )
-    inquiring = asked and (s["how"] or s["favour"])  # whether a service exists, or asking one
-    # small talk, even asking whether something exists, when nothing of the county's is in
-    # it (점심 맛있는 데 있어요? ㅋㅋ)
-    chatting = s["chatter"] >= 2 and evidence < 3 and not inquiring
-    if (s["wondering"] and named < 2) or chatting or (s["chatter"] >= 3 and evidence < 1):
-        return "chatter", _sure(s["chatter"] + 2 - evidence)
-    if s["chatter"] and s["past"] and not (s["polite"] and asking) and not problem + suggestion:
-        # 갔다 왔어? ㅋㅋ, 다들 봤능교?: asking friends how it went, not the county
+    for step in (_small_talk, _proposal, _report, _question, _statement):
+        verdict = step(s, e)
+        if verdict:
+            return verdict
+    return "chatter", _sure(2 - e.evidence)
+
+
+def _small_talk(s: dict[str, float], e: _Evidence) -> Verdict | None:
+    """Talk between neighbours, even when it names county things or asks something."""
+    # … even asking whether something exists, when nothing of the county's is in it
+    # (점심 맛있는 데 있어요? ㅋㅋ)
+    chatting = s["chatter"] >= 2 and e.evidence < 3 and not e.inquiring
+    if (s["wondering"] and e.named < 2) or chatting or (s["chatter"] >= 3 and e.evidence < 1):
+        return "chatter", _sure(s["chatter"] + 2 - e.evidence)
+    # 갔다 왔어? ㅋㅋ, 다들 봤능교?: asking friends how it went, not the county
+    how_it_went = s["chatter"] and s["past"] and not (s["polite"] and e.asking)
+    if how_it_went and not e.problem + e.suggestion:
         return "chatter", _sure(s["chatter"] + 1)
-    if s["chatter"] and named < 1 and faq < 0.45 and not inquiring:
-        return "chatter", _sure(s["chatter"] + 2 - evidence)
-    if s["room"] and not problem:  # 축제 다녀오신 분? 사진 좀 올려 주세요 ㅎㅎ
+    if s["chatter"] and e.named < 1 and e.faq < 0.45 and not e.inquiring:
+        return "chatter", _sure(s["chatter"] + 2 - e.evidence)
+    if s["room"] and not e.problem:  # 축제 다녀오신 분? 사진 좀 올려 주세요 ㅎㅎ
         return "chatter", _sure(s["room"] + s["chatter"] + 1)
     # 진달래 핀 거 보셨어요? 벌써 봄이네요: asking the room, then remarking, about nothing
     # of the county's
-    if s["telling"] and asked and not (asking or inquiring) and named < 1 and faq < 0.3:
-        return "chatter", _sure(2 - evidence)
+    remarking = s["telling"] and e.asked and not (e.asking or e.inquiring)
+    if remarking and e.named < 1 and e.faq < 0.3:
+        return "chatter", _sure(2 - e.evidence)
     # ㅋㅋ 나 어제 또 딱지 끊김, ㅋㅋ 이장님 또 마이크 안 끄셨네: laughing at one's own or a
     # neighbour's mishap, asking nobody to act
     laughing = s["laughing"] or (s["laughter"] and s["telling"])
-    if laughing and not (asked or s["polite"] or s["fix"] or s["lasting"]) and not suggestion:
-        return "chatter", _sure(2 - evidence / 2)
-    # a wish followed by "… 궁금해요" is a question (s["saying"]); a wish that asks for no
-    # fix outweighs a problem told as its reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)
+    if laughing and not (e.asked or s["polite"] or s["fix"] or s["lasting"] or e.suggestion):
+        return "chatter", _sure(2 - e.evidence / 2)
+    return None
+
+
+def _proposal(s: dict[str, float], e: _Evidence) -> Verdict | None:
+    """A proposal, unless a problem outweighs it. A wish followed by "… 궁금해요" is a
+    question (s["saying"]); a wish that asks for no fix outweighs a problem told as its
+    reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)."""
     motive = 0 if s["fix"] else 1
     # a wish is the county's when it names county business, if only in lexicon words, and
     # asks someone to do something (말벌 잡는 통을 나눠 줬으면 좋겠어요) or uses the words of
     # a proposal (드론을 도입하면 …), unlike small talk (비 안 왔으면 좋겠네요)
-    wished = county or (
+    wished = e.county or (
         s["known"] >= KNOWN and (s["requested"] or s["proposed"]) and not s["chatter"]
     )
-    if suggestion and suggestion + motive >= problem and wished and not s["saying"]:
-        return "suggestion", _sure(suggestion + motive + evidence / 2 - problem)
-    if problem and named >= 1:  # a problem report names a county thing or a place
-        if _reported(s, problem):
-            return "inconvenience", _sure(problem + evidence / 2)
-        return "question", _sure(1 + asking + s["how"] + evidence / 2 - problem)
-    if asked and (
-        county
+    if e.suggestion and e.suggestion + motive >= e.problem and wished and not s["saying"]:
+        return "suggestion", _sure(e.suggestion + motive + e.evidence / 2 - e.problem)
+    return None
+
+
+def _report(s: dict[str, float], e: _Evidence) -> Verdict | None:
+    """A problem with a county thing or a place: reported, or asked about."""
+    if not (e.problem and e.named >= 1):
+        return None
+    if _reported(s, e.problem):
+        return "inconvenience", _sure(e.problem + e.evidence / 2)
+    return "question", _sure(1 + e.asking + s["how"] + e.evidence / 2 - e.problem)
+
+
+def _question(s: dict[str, float], e: _Evidence) -> Verdict | None:
+    """Something asked of the county."""
+    if e.asked and (
+        e.county
         or s["known"] >= KNOWN
-        or (s["polite"] and (asking or inquiring))
-        or (inquiring and s["known"] and not s["chatter"])
+        or (s["polite"] and (e.asking or e.inquiring))
+        or (e.inquiring and s["known"] and not s["chatter"])
     ):
-        return "question", _sure(1 + asking + evidence / 2)
-    if not asked and problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
-        return "inconvenience", _sure(problem + 1)
-    if not asked and problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
-        return "inconvenience", _sure(problem)  # 낙석이 떨어져서 못 올라가요: civic words, told
+        return "question", _sure(1 + e.asking + e.evidence / 2)
+    return None
+
+
+def _statement(s: dict[str, float], e: _Evidence) -> Verdict | None:
+    """A message that asks nothing: a problem told, a question without its "?", or news
+    for the county."""
+    if not e.asked and e.problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
+        return "inconvenience", _sure(e.problem + 1)
+    if not e.asked and e.problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
+        return "inconvenience", _sure(e.problem)  # 낙석이 떨어져서 못 올라가요: civic words
     # 신청 가능해요? without "?" (but not 등본 떼 왔는데 친절하시네요)
-    if county and s["polite"] and not s["past"] and not s["telling"] and faq >= 0.45:
-        return "question", _sure(evidence / 2)
+    if e.county and s["polite"] and not s["past"] and not s["telling"] and e.faq >= 0.45:
+        return "question", _sure(e.evidence / 2)
     # telling the county about its things (but … 친절하시더라고요 tells the room)
-    told = not asked and s["polite"] and not (s["chatter"] or s["telling"])
-    if told and named >= 2 and faq < 0.45:
-        return "inconvenience", _sure(named / 2)
-    return "chatter", _sure(2 - evidence)
+    told = not e.asked and s["polite"] and not (s["chatter"] or s["telling"])
+    if told and e.named >= 2 and e.faq < 0.45:
+        return "inconvenience", _sure(e.named / 2)
+    return None
 
 
 def _reported(s: dict[str, float], problem: float) -> bool:
