@@ -187,6 +187,14 @@ def test_a_problem_told_politely_is_reported_even_when_the_faq_knows_its_topic()
     assert understand(welfare, text, listen=True).intent == "inconvenience"
 
 
+def test_a_listen_room_needs_more_certainty_to_act_on_a_message_with_small_talk_in_it(county):
+    told_a_neighbour = understand(county, "형님 면사무소 앞 가로등 또 나갔던데요", listen=True)
+    told_the_room = understand(county, "면사무소 앞 가로등 또 나갔어요 새터마을 입구", listen=True)
+    assert told_a_neighbour.intent == told_the_room.intent == "inconvenience"
+    assert 0.7 <= told_a_neighbour.confidence < 0.8 and not told_a_neighbour.confident
+    assert told_the_room.confident
+
+
 def test_a_clear_question_is_answered_in_a_listen_room(county):
     result = understand(county, "출산장려금 받으려면 어디로 가야 하나요?", listen=True)
     assert result.intent == "question" and result.confident
