@@ -28,6 +28,7 @@ HELD_OUT = [
     # small talk about county things, and civic messages written like small talk
     ("county FAQ, triage stress set", None, ["cases-triage-stress"]),
     ("county FAQ, second triage stress set", None, ["cases-triage-stress2"]),
+    ("county FAQ, third triage stress set", None, ["cases-triage-stress3"]),
     ("health FAQ (보건소)", "faq-health", ["cases-health"]),
     ("farm FAQ (농업기술센터)", "faq-farm", ["cases-farm"]),
     ("culture FAQ (문화관광과)", "faq-culture", ["cases-culture"]),
@@ -60,6 +61,11 @@ HELD_OUT = [
     ("economy FAQ, paraphrased", "faq-economy", ["cases-economy-paraphrased"]),
     ("roads FAQ, paraphrased", "faq-urban", ["cases-urban-paraphrased"]),
     ("family FAQ, paraphrased", "faq-family", ["cases-family-paraphrased"]),
+    # departments written blind in residents' own words (one or two words shared with an entry)
+    ("tourism and festivals FAQ", "faq-tourism", ["cases-tourism"]),
+    ("libraries and lifelong learning FAQ", "faq-library", ["cases-library"]),
+    ("companion animals FAQ", "faq-animals", ["cases-animals"]),
+    ("roads, rivers and construction FAQ", "faq-roads", ["cases-roads"]),
 ]
 
 
