@@ -84,6 +84,7 @@ class Cues:
     providers: frozenset[str]
     chatter: Cue
     room: Cue
+    thanked: Cue
     self_asking: frozenset[str]
     self_words: frozenset[str]
     harm: Cue
@@ -133,6 +134,7 @@ def default_cues() -> Cues:
         providers=frozenset(question["providers"]),
         chatter=Cue.from_data(chatter),
         room=Cue.from_data(chatter, terms="", patterns="room"),
+        thanked=Cue.from_data(chatter, terms="", patterns="thanked"),
         self_asking=frozenset(chatter["self_asking"]),
         self_words=frozenset(chatter["self"]),
         harm=Cue.from_data(danger, terms="harm", patterns=""),
@@ -241,6 +243,7 @@ def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, floa
         "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
         "room": float(cues.room.count(frozenset(), squeezed)),
+        "thanked": float(cues.thanked.count(frozenset(), squeezed) > 0),
         # laughing about oneself (ㅋㅋ 나 또 …): one's own mishap, told to friends
         "laughing": float(laughter and bool(words & cues.self_words)),
         "laughter": float(laughter),
@@ -457,6 +460,8 @@ def _small_talk(s: dict[str, float], e: _Evidence) -> Verdict | None:
         return "chatter", _sure(s["chatter"] + 1)
     if s["chatter"] and e.named < 1 and e.faq < 0.45 and not e.inquiring:
         return "chatter", _sure(s["chatter"] + 2 - e.evidence)
+    if s["thanked"] and not (e.asked or s["fix"] or s["lasting"] or e.suggestion):
+        return "chatter", _sure(s["chatter"] + 2 - e.evidence / 2)
     if s["room"] and not e.problem:  # 축제 다녀오신 분? 사진 좀 올려 주세요 ㅎㅎ
         return "chatter", _sure(s["room"] + s["chatter"] + 1)
     # 진달래 핀 거 보셨어요? 벌써 봄이네요: asking the room, then remarking, about nothing

@@ -173,6 +173,11 @@ from tests.faq.conftest import DATA, FAMILY_FAQ
             "장애인 등록은 어떤 절차로 하는지 알고 싶어요",
             "question",
         ),
+        # thanks for what someone did is told to the room; thanks signing off a report is not
+        ("밤새 눈 치워 주신 면사무소 직원분들 덕분에 장에 잘 다녀왔습니다. 고맙습니다", "chatter"),
+        ("보건소 선생님들 덕분에 우리 엄마 혈압약 잘 챙겨 드시네요 감사해요", "chatter"),
+        ("가로등이 또 나갔어요. 빨리 고쳐 주세요. 감사합니다", "inconvenience"),
+        ("버스정류장 의자 고쳐주셔서 감사한데 지붕도 새요", "inconvenience"),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("전입신고안하믄과태료나와요", "question"),
     ],
