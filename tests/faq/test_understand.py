@@ -178,6 +178,12 @@ from tests.faq.conftest import DATA, FAMILY_FAQ
         ("보건소 선생님들 덕분에 우리 엄마 혈압약 잘 챙겨 드시네요 감사해요", "chatter"),
         ("가로등이 또 나갔어요. 빨리 고쳐 주세요. 감사합니다", "inconvenience"),
         ("버스정류장 의자 고쳐주셔서 감사한데 지붕도 새요", "inconvenience"),
+        # "what if …?" proposes, whatever trouble is told as its reason
+        (
+            "경로당 어르신들이 병원 가기가 힘들어 고생하세요. "
+            "한 달에 한 번 보건소 선생님이 돌아가며 오시면 어떠세요?",
+            "suggestion",
+        ),
         # supposing (안 하면) asks about the rule; it reports nothing
         ("전입신고안하믄과태료나와요", "question"),
     ],
