@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.faq import Decision, FaqIndex, Understanding, understand
+from bot.faq.triage import default_cues
 from tests.faq.conftest import DATA, FAMILY_FAQ
 
 
@@ -178,6 +179,9 @@ from tests.faq.conftest import DATA, FAMILY_FAQ
         ("보건소 선생님들 덕분에 우리 엄마 혈압약 잘 챙겨 드시네요 감사해요", "chatter"),
         ("가로등이 또 나갔어요. 빨리 고쳐 주세요. 감사합니다", "inconvenience"),
         ("버스정류장 의자 고쳐주셔서 감사한데 지붕도 새요", "inconvenience"),
+        # "wouldn't it be good if …?" proposes
+        ("읍내 버스 정류장마다 온열 의자 놓으면 어르신들 겨울에 좋지 않겠습니까", "suggestion"),
+        ("마을회관 옥상에 태양광 올리면 전기세도 줄고 좋지 않나?", "suggestion"),
         # "what if …?" proposes, whatever trouble is told as its reason
         (
             "경로당 어르신들이 병원 가기가 힘들어 고생하세요. "
@@ -321,6 +325,12 @@ def test_asking_plainly_whether_the_county_gives_something_is_a_question_on_any_
     # nothing in the health FAQ is about moving in; the question is passed on, not ignored
     assert understand(health, "이사 오면 주는 거 있어?", listen=True).intent == "question"
     assert understand(health, "주말에 뭐 하면 좋을까?", listen=True).intent == "chatter"
+
+
+@pytest.mark.parametrize("noun", ["병영면도룡리산", "도암면새터마을앞반사경", "군동면솔밭마을정자"])
+def test_a_township_and_village_run_together_name_a_place(noun):
+    """Run-on text can leave an address glued to what is there (the analyser reads one noun)."""
+    assert default_cues().address.search(noun)
 
 
 def test_다들_addresses_the_room_only_as_a_word(health):
