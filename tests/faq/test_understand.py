@@ -179,6 +179,10 @@ from tests.faq.conftest import DATA, FAMILY_FAQ
         ("보건소 선생님들 덕분에 우리 엄마 혈압약 잘 챙겨 드시네요 감사해요", "chatter"),
         ("가로등이 또 나갔어요. 빨리 고쳐 주세요. 감사합니다", "inconvenience"),
         ("버스정류장 의자 고쳐주셔서 감사한데 지붕도 새요", "inconvenience"),
+        # pressing for something to be refilled or emptied reports it
+        ("마을 입구 제설함에 모래가 하나도 없던데 언제 채워 주시나요?", "inconvenience"),
+        ("체육공원 소화기 언제 채워 놓을 거예요?", "inconvenience"),
+        ("면사무소 앞 헌옷수거함 꽉 찼어요 좀 비워 주세요", "inconvenience"),
         # "wouldn't it be good if …?" proposes
         ("읍내 버스 정류장마다 온열 의자 놓으면 어르신들 겨울에 좋지 않겠습니까", "suggestion"),
         ("마을회관 옥상에 태양광 올리면 전기세도 줄고 좋지 않나?", "suggestion"),
