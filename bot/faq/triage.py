@@ -460,7 +460,7 @@ def _small_talk(s: dict[str, float], e: _Evidence) -> Verdict | None:
         return "chatter", _sure(s["chatter"] + 1)
     if s["chatter"] and e.named < 1 and e.faq < 0.45 and not e.inquiring:
         return "chatter", _sure(s["chatter"] + 2 - e.evidence)
-    if s["thanked"] and not (e.asked or s["fix"] or s["lasting"] or e.suggestion):
+    if s["thanked"] and _asks_nothing(s, e):
         return "chatter", _sure(s["chatter"] + 2 - e.evidence / 2)
     if s["room"] and not e.problem:  # 축제 다녀오신 분? 사진 좀 올려 주세요 ㅎㅎ
         return "chatter", _sure(s["room"] + s["chatter"] + 1)
@@ -472,9 +472,15 @@ def _small_talk(s: dict[str, float], e: _Evidence) -> Verdict | None:
     # ㅋㅋ 나 어제 또 딱지 끊김, ㅋㅋ 이장님 또 마이크 안 끄셨네: laughing at one's own or a
     # neighbour's mishap, asking nobody to act
     laughing = s["laughing"] or (s["laughter"] and s["telling"])
-    if laughing and not (e.asked or s["polite"] or s["fix"] or s["lasting"] or e.suggestion):
+    if laughing and not s["polite"] and _asks_nothing(s, e):
         return "chatter", _sure(2 - e.evidence / 2)
     return None
+
+
+def _asks_nothing(s: dict[str, float], e: _Evidence) -> bool:
+    """Neither asks, presses for a fix, tells of a lasting trouble nor proposes: what is told
+    to the room, however much of the county's it names."""
+    return not (e.asked or s["fix"] or s["lasting"] or e.suggestion)
 
 
 def _proposal(s: dict[str, float], e: _Evidence) -> Verdict | None:
