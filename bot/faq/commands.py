@@ -9,6 +9,7 @@ import argparse
 import io
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,6 +38,37 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _faq_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faq", help="FAQ file, YAML or CSV (default: the config's faq)")
     parser.add_argument("--config", default=None, help="config file for the default FAQ")
+    parser.add_argument(
+        "--learned",
+        metavar="JSONL",
+        help="phrasings to teach first: JSON lines with 'text' and 'faq' (an entry id), "
+        "such as labelled past messages; lines without 'faq' are skipped",
+    )
+
+
+def _lessons(path: str) -> dict[str, list[str]]:
+    """Entry id → texts from a JSON-lines file; a bad line is a FaqError naming it."""
+    from bot.faq import FaqError
+
+    learned: dict[str, list[str]] = {}
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FaqError(path, None, f"cannot read the phrasings ({exc})") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text, entry = record.get("text"), record.get("faq")
+        except (ValueError, AttributeError):
+            raise FaqError(path, f"line {number}", "not a JSON object") from None
+        if entry is None:
+            continue
+        if not isinstance(text, str) or not isinstance(entry, str):
+            raise FaqError(path, f"line {number}", "'text' and 'faq' must be text")
+        learned.setdefault(entry, []).append(text)
+    return learned
 
 
 def _index(args: argparse.Namespace) -> FaqIndex | None:
@@ -54,7 +86,7 @@ def _index(args: argparse.Namespace) -> FaqIndex | None:
             print(f"config error: {exc} (or give --faq PATH)", file=sys.stderr)
             return None
     try:
-        return FaqIndex.load(path)
+        return FaqIndex.load(path, _lessons(args.learned) if args.learned else None)
     except FaqError as exc:
         print(f"faq error: {exc}", file=sys.stderr)
         return None

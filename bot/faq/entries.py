@@ -40,6 +40,9 @@ class FaqEntry:
     answer: str
     variants: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    learned: tuple[str, ...] = ()
+    """Residents' own words for it, taught by officers answering their tickets with this
+    entry; they live in the database, not in the file."""
 
     @property
     def text(self) -> str:

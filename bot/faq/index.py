@@ -15,8 +15,8 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -95,6 +95,7 @@ class Candidate:
     unnamed: bool = False  # the message names none of the words every phrasing names
 
 
+Learned = Mapping[str, Sequence[str]]  # entry id → residents' phrasings officers taught
 Named = dict[str, float]  # concept → how closely a text names it (1.0, or BROAD for a kind)
 
 
@@ -151,9 +152,21 @@ class FaqIndex:
         ]
 
     @classmethod
-    def load(cls, path: str | Path) -> FaqIndex:
-        """Read and index a FAQ file; raises FaqError naming the entry and the reason."""
-        return cls(load_entries(path))
+    def load(cls, path: str | Path, learned: Learned | None = None) -> FaqIndex:
+        """Read and index a FAQ file, with the phrasings officers taught (entry id → texts;
+        those of entries no longer in the file are left out); raises FaqError naming the
+        entry and the reason."""
+        entries = load_entries(path)
+        if learned:
+            entries = [
+                replace(entry, learned=tuple(learned[entry.id])) if learned.get(entry.id) else entry
+                for entry in entries
+            ]
+        return cls(entries)
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        """The entry with this id, if the FAQ has it."""
+        return next((entry for entry in self.entries if entry.id == entry_id), None)
 
     def _vocabulary(self) -> set[str]:
         """Words a misspelling may be corrected to: those standing for a concept of this FAQ."""
@@ -187,8 +200,12 @@ class FaqIndex:
     def _entry_keys(self, entry: FaqEntry) -> _Keys:
         phrases = tuple(self._text_words(p) for p in (entry.question, *entry.variants))
         core = _closest(word for phrase in phrases for word in phrase)
+        # Residents' words are phrasings to match, but weaker evidence of what the entry is
+        # about than the officers' own: they also say 돈, 군, 아기 (measured in make eval).
+        taught = tuple(self._text_words(p) for p in entry.learned)
         extra = _closest(
-            word for text in (entry.answer, *entry.tags) for word in self._text_words(text)
+            [word for text in (entry.answer, *entry.tags) for word in self._text_words(text)]
+            + [word for phrase in taught for word in phrase]
         )
         named = [
             frozenset(c for word in p for c, closeness in word.items() if closeness == 1.0)
@@ -198,7 +215,7 @@ class FaqIndex:
         return _Keys(
             core=core,
             extra={c: closeness for c, closeness in extra.items() if c not in core},
-            phrases=phrases,
+            phrases=phrases + taught,
             defining=defining,
         )
 

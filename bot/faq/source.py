@@ -1,4 +1,5 @@
-"""The FAQ an officer edits while the bot runs: reloaded when the file changes.
+"""The FAQ an officer edits while the bot runs: reloaded when the file changes, or when
+officers teach it residents' words.
 
 Building the index of a large FAQ takes seconds, so a change is picked up by a background
 thread while the old index keeps answering; the new one replaces it in one step when ready.
@@ -11,7 +12,7 @@ import threading
 from pathlib import Path
 
 from bot.faq.entries import FaqError
-from bot.faq.index import FaqIndex
+from bot.faq.index import FaqIndex, Learned
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +29,29 @@ class FaqSource:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
+        self._learned: dict[str, tuple[str, ...]] = {}
+        self._taught = 0  # counts changes to the learned phrasings
         self._stamp = self._read_stamp()
         self._index = FaqIndex.load(self.path)
         self._worker: threading.Thread | None = None
 
-    def _read_stamp(self) -> tuple[int, int] | None:
+    def _read_stamp(self) -> tuple[int, int, int] | None:
         try:
             stat = self.path.stat()
         except OSError:
             return None
-        return (stat.st_mtime_ns, stat.st_size)
+        return (stat.st_mtime_ns, stat.st_size, self._taught)
+
+    def learn(self, learned: Learned) -> None:
+        """Use these phrasings officers taught (all of them, entry id → texts); a change
+        rebuilds the index in the background like an edit of the file."""
+        wanted = {entry: tuple(texts) for entry, texts in learned.items() if texts}
+        with self._lock:
+            if wanted == self._learned:
+                return
+            self._learned = wanted
+            self._taught += 1
+        self._check()
 
     @property
     def index(self) -> FaqIndex:
@@ -66,7 +80,7 @@ class FaqSource:
     def _rebuild(self) -> None:
         while True:
             try:
-                index = FaqIndex.load(self.path)
+                index = FaqIndex.load(self.path, self._learned)
             except FaqError as exc:
                 log.error("FAQ edit not used, keeping the last good one: %s", exc)
             except Exception:  # a reload must never take the bot down

@@ -103,3 +103,27 @@ def test_faq_ask_says_when_an_answer_names_its_question_and_when_someone_is_in_d
     assert main(["faq", "ask", danger, "--faq", str(FAMILY_FAQ)]) == 0
     out = capsys.readouterr().out
     assert "urgent:" in out and "outcome: unknown — the best entry is not about the danger" in out
+
+
+def test_faq_ask_with_phrasings_taught_from_past_messages(tmp_path, capsys):
+    """An officer checks what teaching residents' words would do, before doing it."""
+    past = tmp_path / "past.jsonl"
+    past.write_text(
+        json.dumps(
+            {"text": "우리 동네 아이 키우면 한 달에 얼마씩 주나요?", "faq": "childcare-allowance"},
+            ensure_ascii=False,
+        )
+        + "\n\n"
+        + json.dumps({"text": "안녕하세요", "intent": "chatter", "faq": None})
+        + "\n",
+        encoding="utf-8",
+    )
+    asked = ["faq", "ask", "우리 마을에서 애 키우면 한 달에 얼마씩 줘요?", "--faq", str(COUNTY_FAQ)]
+    assert main(asked) == 0
+    assert "outcome: unknown" in capsys.readouterr().out
+    assert main([*asked, "--learned", str(past)]) == 0
+    assert "outcome: answer" in (out := capsys.readouterr().out) and "childcare-allowance" in out
+
+    past.write_text('{"text": "a", "faq": "x"}\n[1, 2]\n', encoding="utf-8")
+    assert main([*asked, "--learned", str(past)]) == 2
+    assert f"{past}: line 2: not a JSON object" in capsys.readouterr().err

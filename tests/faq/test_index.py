@@ -8,7 +8,7 @@ import pytest
 
 from bot.faq import FaqIndex
 from bot.faq.index import Candidate, Decision
-from tests.faq.conftest import DATA
+from tests.faq.conftest import COUNTY_FAQ, DATA
 
 POOL = """
 - id: pool-fee
@@ -306,3 +306,16 @@ def test_a_compound_the_faq_knows_speaks_for_its_parts(write_faq):
     index = FaqIndex.load(write_faq(EAR_TAGS))
     # the analyser splits 소귀표 as 소귀 + 표; the FAQ knows 소귀표 (a 귀표), not 소귀
     assert index.decide("소귀표떨어졌는데다시어디서받아요").entry.id == "ear-tag"
+
+
+def test_a_taught_phrasing_answers_its_own_words_but_its_common_words_alone_do_not(county):
+    """What residents say besides the point (우리 동네, 한 달에 얼마) must not become what the
+    entry is about: learned words are weaker evidence than the officers' own."""
+    lesson = {"childcare-allowance": ["우리 동네 아이 키우면 한 달에 얼마씩 주나요?"]}
+    taught, untaught = FaqIndex.load(COUNTY_FAQ, lesson), county
+    asked = "우리 마을에서 애 키우면 한 달에 얼마씩 줘요?"
+    assert untaught.decide(asked).outcome != "answer"
+    assert taught.decide(asked).entry.id == "childcare-allowance"
+    assert taught.decide("우리 동네 한 달에 얼마씩 주는 거 있어요?").outcome != "answer"
+    assert taught.decide("우리 동네 아이 낳으면 얼마 주나요?").entry.id == "birth-grant"
+    assert taught.entry("childcare-allowance").learned and not untaught.entry("nothing-here")

@@ -64,10 +64,10 @@ def hold_loads(monkeypatch) -> tuple[threading.Event, threading.Event]:
     started, release = threading.Event(), threading.Event()
     real_load = FaqIndex.load
 
-    def slow_load(file):
+    def slow_load(file, learned=None):
         started.set()
         assert release.wait(timeout=30)
-        return real_load(file)
+        return real_load(file, learned)
 
     monkeypatch.setattr(bot.faq.source.FaqIndex, "load", slow_load)
     return started, release
@@ -102,3 +102,30 @@ def test_an_edit_during_a_rebuild_is_loaded_too(write_faq, monkeypatch):
     _touch_later(path)
     release.set()
     assert "오후 10시" in answer(source)
+
+
+TWO = """
+- id: library-hours
+  question: 도서관 운영 시간이 어떻게 되나요?
+  answer: 오전 9시부터 오후 6시까지 엽니다.
+- id: book-return
+  question: 빌린 책은 어디에 반납하나요?
+  answer: 도서관 1층 무인 반납함에 넣어 주세요.
+"""
+RESIDENT = "책 갖다 놓는 통 어디 있어요?"
+
+
+def test_taught_phrasings_rebuild_the_index_and_survive_a_file_edit(write_faq):
+    path = write_faq(TWO)
+    source = FaqSource(path)
+    assert source.wait(timeout=30).decide(RESIDENT).entry is None
+    source.learn({"book-return": ["책 갖다 놓는 통 어디예요?"], "gone-entry": ["아무 말"]})
+    assert source.wait(timeout=30).decide(RESIDENT).entry.id == "book-return"
+    taught = source.index
+    source.learn({"book-return": ["책 갖다 놓는 통 어디예요?"]} | {"gone-entry": ["아무 말"]})
+    assert source.index is taught  # the same lessons: nothing to rebuild
+    path.write_text(TWO.replace("1층", "2층"), encoding="utf-8")
+    _touch_later(path)
+    assert "2층" in source.wait(timeout=30).decide(RESIDENT).entry.answer
+    source.learn({})
+    assert source.wait(timeout=30).decide(RESIDENT).entry is None
