@@ -21,6 +21,7 @@ from bot.handlers.feeds import FeedJob
 from bot.handlers.notices import NoticeJob
 from bot.handlers.queue import TicketQueue
 from bot.handlers.report import member_snapshots
+from bot.handlers.teaching import refresh_learned
 from bot.middleware import FloodLimit, audit_commands, identify
 from bot.scheduler import Scheduler
 from bot.web import WebServer
@@ -46,7 +47,9 @@ def build_app(
         engine=engine,
         clock=clock,
     )
-    app.tickers.extend([daily_digest(app), deadline_reminders(app), member_snapshots(app)])
+    app.tickers.extend(
+        [refresh_learned(app), daily_digest(app), deadline_reminders(app), member_snapshots(app)]
+    )
     scheduler = Scheduler(app)  # notices and county news, once across processes
     scheduler.add("notices", NoticeJob(app))
     scheduler.add("feeds", FeedJob(app))

@@ -25,6 +25,7 @@ KO: dict[str, str] = {
         "처리 결과를 함께 알려 드리겠습니다."
     ),
     "ticket.reply": "[접수번호 {receipt}] 담당자 답변입니다.\n{text}",
+    "ticket.faq_answer": "[접수번호 {receipt}] 문의하신 '{question}'에 대한 안내입니다.\n{answer}",
     "ticket.resolved": "[접수번호 {receipt}] 처리가 완료되었습니다.\n{text}",
     "ticket.rejected": "[접수번호 {receipt}] 요청하신 내용은 처리가 어렵습니다.\n사유: {text}",
     "ticket.long_term": "[접수번호 {receipt}] 장기 과제로 검토하여 추진하겠습니다.\n{text}",
@@ -63,6 +64,19 @@ KO: dict[str, str] = {
     "officer.done": "{receipt}: {status:으로} 바꿨습니다.",
     "officer.sent": "{receipt}: 민원인에게 답변을 보냈습니다.",
     "officer.noted": "{receipt}: 내부 메모를 남겼습니다.",
+    # --- teaching the FAQ residents' words ----------------------------------------------------
+    "teach.done": (
+        "{receipt}: FAQ '{entry}'의 답변을 보내고 해결로 바꿨습니다. 이 민원의 질문을 "
+        "'{entry}'의 표현으로 배웠습니다 (이 항목에서 배운 표현 {count}개)."
+    ),
+    "teach.choices": "{receipt}에 가까운 FAQ 항목입니다:",
+    "teach.choice": "· {entry} — {question} ({score})",
+    "teach.how": "이 중 하나로 답하려면: /faq {receipt} {entry}",
+    "teach.no_choices": "{receipt:과} 겹치는 FAQ 항목이 없습니다. /reply로 답해 주세요.",
+    "teach.no_entry": "FAQ에 '{entry}' 항목이 없습니다. /faq {receipt:으로} 가까운 항목을 보세요.",
+    "teach.closed": "{receipt:은} 이미 종결된 민원입니다. 먼저 /reopen {receipt} 하세요.",
+    "teach.nothing": "{receipt}에서 배운 표현이 없습니다.",
+    "teach.forgotten": "{receipt}: FAQ '{entry}'에서 이 민원의 표현을 지웠습니다.",
     "officer.assigned": "{receipt}: 담당 {assignee} · 부서 {department}",
     "officer.merged": (
         "{receipt:을} {target}에 병합했습니다. 민원인은 {target}의 결과를 함께 받습니다."
@@ -120,6 +134,8 @@ KO: dict[str, str] = {
     "usage.cmd.ticket": "/ticket 접수번호",
     "usage.cmd.assign": "/assign 접수번호 @담당자 [부서]",
     "usage.cmd.reply": "/reply 접수번호 답변 내용",
+    "usage.cmd.faq": "/faq 접수번호 [FAQ 항목 id] (항목 없이: 가까운 항목 보기)",
+    "usage.cmd.unlearn": "/unlearn 접수번호",
     "usage.cmd.note": "/note 접수번호 내부 메모",
     "usage.cmd.resolve": "/resolve 접수번호 처리 결과",
     "usage.cmd.reject": "/reject 접수번호 불가 사유",
@@ -197,6 +213,8 @@ KO: dict[str, str] = {
     "role.admin": "관리자",
     "action.received": "접수",
     "action.reply": "답변",
+    "action.faq": "FAQ 답변",
+    "action.unlearn": "배운 표현 삭제",
     "action.note": "메모",
     "action.assign": "배정",
     "action.resolved": "해결",
@@ -317,6 +335,7 @@ EN: dict[str, str] = {
         "We'll let you know the outcome too."
     ),
     "ticket.reply": "[Receipt {receipt}] An officer answered:\n{text}",
+    "ticket.faq_answer": "[Receipt {receipt}] About '{question}':\n{answer}",
     "ticket.resolved": "[Receipt {receipt}] Resolved.\n{text}",
     "ticket.rejected": "[Receipt {receipt}] We cannot do this.\nReason: {text}",
     "ticket.long_term": "[Receipt {receipt}] Taken up as a long-term project.\n{text}",
@@ -353,6 +372,19 @@ EN: dict[str, str] = {
     "officer.done": "{receipt}: set to {status}.",
     "officer.sent": "{receipt}: your answer was sent to the resident.",
     "officer.noted": "{receipt}: internal note saved.",
+    # --- teaching the FAQ residents' words ----------------------------------------------------
+    "teach.done": (
+        "{receipt}: sent the answer of FAQ '{entry}' and resolved it. Its question is now a "
+        "phrasing of '{entry}' ({count} learned for this entry)."
+    ),
+    "teach.choices": "FAQ entries closest to {receipt}:",
+    "teach.choice": "· {entry} — {question} ({score})",
+    "teach.how": "To answer with one: /faq {receipt} {entry}",
+    "teach.no_choices": "No FAQ entry shares words with {receipt}. Answer it with /reply.",
+    "teach.no_entry": "The FAQ has no entry '{entry}'. /faq {receipt} lists the closest ones.",
+    "teach.closed": "{receipt} is already closed. /reopen {receipt} first.",
+    "teach.nothing": "Nothing was learned from {receipt}.",
+    "teach.forgotten": "{receipt}: its words are no longer a phrasing of FAQ '{entry}'.",
     "officer.assigned": "{receipt}: assigned to {assignee} · department {department}",
     "officer.merged": "{receipt} merged into {target}; its resident will get {target}'s outcome.",
     "officer.extended": "{receipt}: deadline extended to {due}; the resident was told.",
@@ -402,6 +434,8 @@ EN: dict[str, str] = {
     "usage.cmd.ticket": "/ticket RECEIPT",
     "usage.cmd.assign": "/assign RECEIPT @officer [department]",
     "usage.cmd.reply": "/reply RECEIPT answer",
+    "usage.cmd.faq": "/faq RECEIPT [FAQ entry id] (without one: the closest entries)",
+    "usage.cmd.unlearn": "/unlearn RECEIPT",
     "usage.cmd.note": "/note RECEIPT internal note",
     "usage.cmd.resolve": "/resolve RECEIPT outcome",
     "usage.cmd.reject": "/reject RECEIPT reason",
@@ -470,6 +504,8 @@ EN: dict[str, str] = {
     "role.admin": "admin",
     "action.received": "received",
     "action.reply": "answered",
+    "action.faq": "answered from the FAQ",
+    "action.unlearn": "learned words removed",
     "action.note": "note",
     "action.assign": "assigned",
     "action.resolved": "resolved",

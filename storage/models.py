@@ -177,6 +177,19 @@ class TicketFollower(SQLModel, table=True):
     private: bool = False
 
 
+class LearnedPhrasing(SQLModel, table=True):
+    """A resident's question an officer answered with an FAQ entry: the matcher learns the
+    ticket's words as a phrasing of that entry. The words stay on the ticket only, so erasing
+    the resident's data erases what was learned from it."""
+
+    __tablename__ = "learned_phrasing"
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", unique=True)
+    entry_id: str
+    taught_by_id: int | None = Field(default=None, foreign_key="person.id")
+    at: datetime = _when()
+
+
 class InfoPost(SQLModel, table=True):
     """Information given to residents (notices, news, officers' posts): 정보 제공 in reports."""
 

@@ -16,7 +16,7 @@ def build_router() -> Router:
 
     Imported here, not at the top, so `bot.handlers.commands` (the CLI) loads nothing heavy.
     """
-    from bot.handlers import admin, intake, notices, officer, report, status
+    from bot.handlers import admin, intake, notices, officer, report, status, teaching
     from bot.handlers import help as help_commands
     from bot.router import Router
 
@@ -24,6 +24,7 @@ def build_router() -> Router:
     root.include(
         help_commands.router,
         officer.router,
+        teaching.router,
         report.router,
         status.router,
         admin.router,

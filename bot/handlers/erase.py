@@ -21,6 +21,7 @@ from storage.models import (
     AuditEntry,
     Identity,
     InboxItem,
+    LearnedPhrasing,
     OutboxItem,
     Person,
     Ticket,
@@ -139,10 +140,15 @@ def _erase_outbox(
 
 
 def _erase_tickets(session: Session, person: Person, placeholder: str) -> int:
-    """Replace the person's words in their tickets and in what they added to others."""
+    """Replace the person's words in their tickets and in what they added to others, and
+    drop what the FAQ learned from their tickets."""
     tickets = session.exec(select(Ticket).where(Ticket.reporter_id == person.id)).all()
     for ticket in tickets:
         ticket.text = placeholder
+        for lesson in session.exec(
+            select(LearnedPhrasing).where(LearnedPhrasing.ticket_id == ticket.id)
+        ).all():
+            session.delete(lesson)  # the FAQ forgets their words at its next refresh
         ticket.reporter_user_id = None
         if ticket.private:
             ticket.chat_id = ERASED_ID  # a 1:1 chat id can be the account id itself

@@ -1,0 +1,150 @@
+"""Officers teach the FAQ residents' own words: `/faq 2026-0042 waste-schedule` answers a
+ticket with an FAQ entry, and the bot then knows the resident's question as a phrasing of it.
+
+Residents rarely use the FAQ's words (불 들어오는 기둥 for 가로등), and no lexicon knows them
+all; the officers answering the tickets do. `/unlearn` takes a wrong lesson back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from bot.context import Context
+from bot.faq import FaqSource
+from bot.faq.text import clean
+from bot.handlers.args import receipt_and_text
+from bot.handlers.queue import OPEN, TicketQueue
+from bot.messages import Command
+from bot.router import Router, UsageError
+from storage.db import session_scope
+from storage.models import LearnedPhrasing, Person, Ticket
+
+if TYPE_CHECKING:
+    from bot.app import App, Ticker
+
+router = Router("teaching")
+
+CHOICES = 5  # entries listed for a ticket when no entry is named
+
+
+def learned_phrasings(session: Session) -> dict[str, list[str]]:
+    """Entry id → the words of the tickets answered with it, oldest first."""
+    rows = session.exec(
+        select(LearnedPhrasing.entry_id, Ticket.text)
+        .join(Ticket, Ticket.id == LearnedPhrasing.ticket_id)
+        .order_by(LearnedPhrasing.id)
+    ).all()
+    learned: dict[str, list[str]] = defaultdict(list)
+    for entry_id, text in rows:
+        learned[entry_id].append(text)
+    return dict(learned)
+
+
+def refresh_learned(app: App) -> Ticker:
+    """Keep the FAQ in step with what was taught, here or in another process; a change
+    rebuilds the index in the background."""
+
+    async def refresh(_now: datetime) -> None:
+        with session_scope(app.engine) as session:
+            learned = learned_phrasings(session)
+        app.services["faq"].learn(learned)
+
+    return refresh
+
+
+@router.command("faq", role="officer", usage="usage.cmd.faq")
+async def answer_with_faq(
+    ctx: Context, command: Command, queue: TicketQueue, faq: FaqSource
+) -> None:
+    """With an entry: send its answer, close the ticket and learn its words. Without one:
+    list the entries closest to the ticket, so the officer can pick."""
+    receipt, entry_id = receipt_and_text(ctx, command)
+    ticket = queue.workable(ctx, receipt)
+    if not entry_id:
+        ctx.reply(_choices(ctx, ticket, faq))
+        return
+    entry = faq.index.entry(entry_id)
+    if entry is None:
+        raise UsageError(ctx.texts("teach.no_entry", entry=entry_id, receipt=ticket.receipt_no))
+    if ticket.status not in OPEN:
+        raise UsageError(ctx.texts("teach.closed", receipt=ticket.receipt_no))
+    queue.move(ctx, ticket, "resolved", text=entry.id, action="faq", public=True)
+    queue.tell_resident(
+        ctx,
+        ticket,
+        ctx.texts(
+            "ticket.faq_answer",
+            receipt=ticket.receipt_no,
+            question=entry.question,
+            answer=entry.answer,
+        ),
+    )
+    reporter = ctx.session.get(Person, ticket.reporter_id) if ticket.reporter_id else None
+    if reporter is not None and reporter.erased_at is not None:
+        ctx.reply(
+            ctx.texts(
+                "officer.done", receipt=ticket.receipt_no, status=ctx.texts("status.resolved")
+            )
+        )
+        return  # their words are gone: nothing to learn
+    lesson = _lesson(ctx.session, ticket) or LearnedPhrasing(ticket_id=ticket.id, entry_id=entry.id)
+    lesson.entry_id = entry.id
+    lesson.taught_by_id = ctx.person.id if ctx.person else None
+    lesson.at = ctx.now
+    ctx.session.add(lesson)
+    learned = _learn(ctx, faq)
+    ctx.reply(
+        ctx.texts(
+            "teach.done",
+            receipt=ticket.receipt_no,
+            entry=entry.id,
+            count=len(learned.get(entry.id, ())),
+        )
+    )
+
+
+@router.command("unlearn", role="officer", usage="usage.cmd.unlearn")
+async def unlearn(ctx: Context, command: Command, queue: TicketQueue, faq: FaqSource) -> None:
+    """Forget the words learned from a ticket (the answer the resident got stays sent)."""
+    receipt, _ = receipt_and_text(ctx, command)
+    ticket = queue.get(ctx, receipt)
+    lesson = _lesson(ctx.session, ticket)
+    if lesson is None:
+        raise UsageError(ctx.texts("teach.nothing", receipt=ticket.receipt_no))
+    ctx.session.delete(lesson)
+    queue.note(ctx, ticket, "unlearn", lesson.entry_id, public=False)
+    _learn(ctx, faq)
+    ctx.reply(ctx.texts("teach.forgotten", receipt=ticket.receipt_no, entry=lesson.entry_id))
+
+
+def _lesson(session: Session, ticket: Ticket) -> LearnedPhrasing | None:
+    return session.exec(
+        select(LearnedPhrasing).where(LearnedPhrasing.ticket_id == ticket.id)
+    ).first()
+
+
+def _learn(ctx: Context, faq: FaqSource) -> dict[str, list[str]]:
+    """Hand the FAQ everything taught, this command's change included."""
+    ctx.session.flush()
+    learned = learned_phrasings(ctx.session)
+    faq.learn(learned)
+    return learned
+
+
+def _choices(ctx: Context, ticket: Ticket, faq: FaqSource) -> str:
+    ranked = faq.index.rank(clean(ticket.text), limit=CHOICES)
+    if not ranked:
+        return ctx.texts("teach.no_choices", receipt=ticket.receipt_no)
+    lines = [ctx.texts("teach.choices", receipt=ticket.receipt_no)]
+    lines += [
+        ctx.texts(
+            "teach.choice", entry=c.entry.id, question=c.entry.question, score=f"{c.score:.2f}"
+        )
+        for c in ranked
+    ]
+    lines.append(ctx.texts("teach.how", receipt=ticket.receipt_no, entry=ranked[0].entry.id))
+    return "\n".join(lines)
