@@ -48,7 +48,7 @@ def build_app(
         clock=clock,
     )
     app.tickers.extend(
-        [refresh_learned(app), daily_digest(app), deadline_reminders(app), member_snapshots(app)]
+        [daily_digest(app), deadline_reminders(app), member_snapshots(app), refresh_learned(app)]
     )
     scheduler = Scheduler(app)  # notices and county news, once across processes
     scheduler.add("notices", NoticeJob(app))

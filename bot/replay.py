@@ -63,6 +63,9 @@ async def replay(settings: Settings, lines: Iterable[str], out: TextIO) -> int:
         for index, data in enumerate(events):
             clock.set(data.get("at") or datetime.now(UTC))
             await app.tick()
+            app.services[
+                "faq"
+            ].wait()  # what officers taught so far is in effect: same output each run
             room = settings.room_by_key(data["room"])
             message_id = f"{run}:{index}"
             index_of[message_id] = index

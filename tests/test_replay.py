@@ -94,3 +94,30 @@ def test_a_bad_line_is_a_clear_error(config_path):
     result = run_replay(config_path, ['{"platform": "chat", "room": "parenting"}'])
     assert result.returncode == 2
     assert result.stderr.strip() == "replay error: line 1: `user` is required and must be text"
+
+
+def test_what_an_officer_teaches_answers_the_next_resident_in_the_same_replay(config_path):
+    """The rebuild that `/faq` starts is waited for, so a replay prints the same each run."""
+    said = [
+        ("parenting", "mom-1", "우리 동네 아이 키우면 한 달에 얼마씩 주나요?"),
+        ("dm-kim", "officer-kim", "/faq 2026-0001 childcare-allowance"),
+        ("parenting", "dad-2", "우리 마을에서 애 키우면 한 달에 얼마씩 줘요?"),
+    ]
+    lines = [
+        json.dumps(
+            {
+                "platform": "chat",
+                "room": room,
+                "user": user,
+                "text": text,
+                "at": f"2026-11-23T1{n}:00:00+09:00",
+            },
+            ensure_ascii=False,
+        )
+        for n, (room, user, text) in enumerate(said)
+    ]
+    result = run_replay(config_path, lines)
+    assert result.returncode == 0, result.stderr
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    [answered] = [p for p in printed if p["reply_to"] == 2]
+    assert answered["room"] == "parenting" and "매월 25일에 지급됩니다" in answered["text"]
