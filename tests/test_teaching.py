@@ -3,12 +3,15 @@ an FAQ entry, and the next resident asking it in their own words gets the answer
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import Session, select
 
 from bot.handlers.erase import erase_person
 from bot.texts import Texts
 from storage.models import LearnedPhrasing, Person, Ticket
 from tests.test_officer import history, officer
+from tests.test_privacy_erase import sotong
 from tests.test_queue import receipt_in
 
 # Neither says 육아수당 or 아동수당: the bot cannot tell the birth grant from the allowance.
@@ -117,3 +120,20 @@ async def test_a_question_whose_resident_was_erased_is_answered_but_teaches_noth
     assert "해결" in await officer(bot, f"/faq {receipt} childcare-allowance")
     with Session(bot.app.engine) as session:
         assert session.exec(select(LearnedPhrasing)).all() == []
+
+
+async def test_an_operator_exports_the_lessons_and_checks_the_faq_with_them(
+    bot, config_path, tmp_path
+):
+    receipt = await ask_unanswered(bot, "mom-1")
+    await officer(bot, f"/faq {receipt} childcare-allowance")
+
+    exported = sotong(config_path, "learned")
+    assert exported.returncode == 0, exported.stderr
+    [lesson] = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert lesson == {"text": FIRST_ASKED, "faq": "childcare-allowance", "ticket": receipt}
+    (tmp_path / "learned.jsonl").write_text(exported.stdout, encoding="utf-8")
+    asked = sotong(
+        config_path, "faq", "ask", ASKED_AGAIN, "--learned", str(tmp_path / "learned.jsonl")
+    )
+    assert "outcome: answer" in asked.stdout and "childcare-allowance" in asked.stdout

@@ -1,5 +1,6 @@
-"""`sotong officer add|remove|list`, `sotong privacy erase` and `sotong report`: the queue's
-administration from the county's server, where whoever runs them already holds the database.
+"""`sotong officer add|remove|list`, `sotong privacy erase`, `sotong report` and
+`sotong learned`: the queue's administration from the county's server, where whoever runs them
+already holds the database.
 
 Storage and handlers are imported when a subcommand runs, so registering costs `sotong` nothing.
 """
@@ -57,6 +58,13 @@ def register(sub: Any) -> None:
     report.add_argument("--month", help="YYYY-MM (default: this month, county time)")
     report.add_argument("--format", choices=["text", "csv", "markdown"], default="text")
     report.set_defaults(func=_guarded(_report))
+
+    learned = sub.add_parser(
+        "learned",
+        help="what officers taught the FAQ with /faq, as JSON lines (for faq check/ask --learned)",
+        parents=[database],
+    )
+    learned.set_defaults(func=_guarded(_learned))
 
 
 def _guarded(action: Action) -> Callable[[argparse.Namespace], int]:
@@ -203,4 +211,15 @@ def _report(args: argparse.Namespace, settings: Settings, session: Session) -> i
     sys.stdout.write(render(report, Texts(settings.locale), settings, args.format))
     if args.format == "text":
         sys.stdout.write("\n")
+    return 0
+
+
+def _learned(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    import json
+
+    from bot.handlers.teaching import lessons
+
+    for receipt, entry_id, text in lessons(session):
+        record = {"text": text, "faq": entry_id, "ticket": receipt}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0

@@ -31,15 +31,20 @@ router = Router("teaching")
 CHOICES = 5  # entries listed for a ticket when no entry is named
 
 
-def learned_phrasings(session: Session) -> dict[str, list[str]]:
-    """Entry id → the words of the tickets answered with it, oldest first."""
+def lessons(session: Session) -> list[tuple[str, str, str]]:
+    """(receipt, entry id, the resident's words) of everything taught, oldest first."""
     rows = session.exec(
-        select(LearnedPhrasing.entry_id, Ticket.text)
+        select(Ticket.receipt_no, LearnedPhrasing.entry_id, Ticket.text)
         .join(Ticket, Ticket.id == LearnedPhrasing.ticket_id)
         .order_by(LearnedPhrasing.id)
     ).all()
+    return [tuple(row) for row in rows]
+
+
+def learned_phrasings(session: Session) -> dict[str, list[str]]:
+    """Entry id → the words of the tickets answered with it, oldest first."""
     learned: dict[str, list[str]] = defaultdict(list)
-    for entry_id, text in rows:
+    for _, entry_id, text in lessons(session):
         learned[entry_id].append(text)
     return dict(learned)
 
