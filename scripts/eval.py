@@ -67,6 +67,11 @@ HELD_OUT = [
     ("libraries and lifelong learning FAQ", "faq-library", ["cases-library"]),
     ("companion animals FAQ", "faq-animals", ["cases-animals"]),
     ("roads, rivers and construction FAQ", "faq-roads", ["cases-roads"]),
+    # departments asked twice, by different residents in different words (for TAUGHT below)
+    ("disaster safety FAQ, first residents", "faq-disaster", ["cases-disaster-first"]),
+    ("disaster safety FAQ, second residents", "faq-disaster", ["cases-disaster-second"]),
+    ("education support FAQ, first residents", "faq-education", ["cases-education-first"]),
+    ("education support FAQ, second residents", "faq-education", ["cases-education-second"]),
 ]
 # Officers answering passed-on questions with `/faq` teach the FAQ those residents' words: a
 # set measured again after the questions the bot did not answer in another set on the same FAQ
@@ -78,6 +83,30 @@ TAUGHT = [
     ("roads, taught paraphrased", "faq-urban", "cases-urban-paraphrased", "cases-urban"),
     ("family, paraphrased, taught", "faq-family", "cases-family", "cases-family-paraphrased"),
     ("family, taught paraphrased", "faq-family", "cases-family-paraphrased", "cases-family"),
+    (
+        "disaster, second, taught first",
+        "faq-disaster",
+        "cases-disaster-first",
+        "cases-disaster-second",
+    ),
+    (
+        "disaster, first, taught second",
+        "faq-disaster",
+        "cases-disaster-second",
+        "cases-disaster-first",
+    ),
+    (
+        "education, second, taught first",
+        "faq-education",
+        "cases-education-first",
+        "cases-education-second",
+    ),
+    (
+        "education, first, taught second",
+        "faq-education",
+        "cases-education-second",
+        "cases-education-first",
+    ),
 ]
 
 

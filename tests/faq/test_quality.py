@@ -137,6 +137,28 @@ def test_departments_asked_in_residents_own_words_keep_their_figures(
     assert found["intent"] >= intent
 
 
+@pytest.mark.parametrize(
+    ("cases", "top1", "wrong", "intent"),
+    [
+        ("disaster-first", 0.5, 0.10, 0.92),
+        ("disaster-second", 0.46, 0.06, 0.9),
+        ("education-first", 0.6, 0.08, 0.92),
+        ("education-second", 0.64, 0.10, 0.96),
+    ],
+)
+def test_departments_asked_twice_by_different_residents_keep_their_figures(
+    cases, top1, wrong, intent
+):
+    """Two departments written blind, each asked by two sets of residents in their own ways
+    (half plain, half in their own words), to measure what teaching carries from one set to
+    the other (make eval). Guarded at the figures measured once, before anyone read them."""
+    department = cases.split("-")[0]
+    found = figures(DATA / f"faq-{department}.yaml", DATA / f"cases-{cases}.jsonl")
+    assert found["top1"] >= top1
+    assert found["wrong"] <= wrong
+    assert found["intent"] >= intent
+
+
 @pytest.mark.parametrize("department", ["economy", "urban", "family"])
 def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(department):
     """Officers answer the questions the bot passed on with `/faq`; other residents asking the
