@@ -137,6 +137,7 @@ def main() -> int:
     summary = [("development data", report(cases, results, show_errors=args.errors))]
     answered = {"development data": _answered(cases, results), "held out": []}
     if not (args.dev_only or args.faq or args.cases or args.half):
+        passed_on: dict[str, list[dict]] = {}  # set → its answerable questions not answered
         for title, own_faq, own_files in HELD_OUT:
             print(f"\n== held out: {title}")
             paths = [OWN / f"{name}.jsonl" for name in own_files]
@@ -145,26 +146,28 @@ def main() -> int:
             own_results = _triage(own_path, [case["text"] for case in own])
             summary.append((title, report(own, own_results, show_errors=args.errors)))
             answered["held out"] += _answered(own, own_results)
+            passed_on[" ".join(own_files)] = [
+                c for c, r in zip(own, own_results, strict=True) if c.get("faq") and not r["faq"]
+            ]
         _summary(summary)
         _reliability(answered)
-        taught = [_taught(*row) for row in TAUGHT]
+        taught = [
+            _taught(title, faq_name, passed_on[lessons], measured)
+            for title, faq_name, lessons, measured in TAUGHT
+        ]
         print("\nafter officers taught the passed-on questions of the other set (/faq N 항목)")
         _summary(taught)
     return 0
 
 
-def _taught(title: str, faq: str, taught: str, measured: str) -> tuple[str, dict[str, str]]:
-    """Teach the answerable questions of `taught` the bot did not answer, then measure."""
-    faq_path = OWN / f"{faq}.yaml"
-    lessons = _cases([OWN / f"{taught}.jsonl"])
-    results = _triage(faq_path, [case["text"] for case in lessons])
-    passed_on = [c for c, r in zip(lessons, results, strict=True) if c.get("faq") and not r["faq"]]
+def _taught(title: str, faq: str, lessons: list[dict], measured: str) -> tuple[str, dict[str, str]]:
+    """Teach `lessons` (labelled messages), then measure the set `measured`."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as file:
-        file.writelines(json.dumps(case, ensure_ascii=False) + "\n" for case in passed_on)
+        file.writelines(json.dumps(case, ensure_ascii=False) + "\n" for case in lessons)
         file.flush()
         cases = _cases([OWN / f"{measured}.jsonl"])
-        print(f"\n== taught {len(passed_on)} passed-on questions of {taught}: {measured}")
-        results = _triage(faq_path, [case["text"] for case in cases], learned=Path(file.name))
+        print(f"\n== {title}: {len(lessons)} passed-on questions taught, then {measured}")
+        results = _triage(OWN / f"{faq}.yaml", [c["text"] for c in cases], learned=Path(file.name))
     return title, report(cases, results, show_errors=False)
 
 
