@@ -55,8 +55,7 @@ def refresh_learned(app: App) -> Ticker:
 
     async def refresh(_now: datetime) -> None:
         with session_scope(app.engine) as session:
-            learned = learned_phrasings(session)
-        app.services["faq"].learn(learned)
+            _hand_over(session, app.services["faq"])
 
     return refresh
 
@@ -135,7 +134,12 @@ def _lesson(session: Session, ticket: Ticket) -> LearnedPhrasing | None:
 def _learn(ctx: Context, faq: FaqSource) -> dict[str, list[str]]:
     """Hand the FAQ everything taught, this command's change included."""
     ctx.session.flush()
-    learned = learned_phrasings(ctx.session)
+    return _hand_over(ctx.session, faq)
+
+
+def _hand_over(session: Session, faq: FaqSource) -> dict[str, list[str]]:
+    """Give the FAQ every lesson in the database (it rebuilds only on a change)."""
+    learned = learned_phrasings(session)
     faq.learn(learned)
     return learned
 
