@@ -38,10 +38,12 @@ async def test_an_officer_answers_with_an_entry_and_the_next_resident_is_answere
 
     choices = await officer(bot, f"/faq {receipt}")
     assert f"{receipt}에 가까운 FAQ 항목입니다" in choices
-    assert "· childcare-allowance — 육아수당이나 아동수당은 어떻게 받나요?" in choices
-    assert f"/faq {receipt} " in choices
+    [listed] = [line for line in choices.splitlines() if "childcare-allowance" in line]
+    number, _, rest = listed.partition(". ")
+    assert rest.startswith("childcare-allowance — 육아수당이나 아동수당은 어떻게 받나요?")
+    assert f"/faq {receipt} 1 " in choices
 
-    await bot.say("officer-kim", f"/faq {receipt} childcare-allowance", room=None)
+    await bot.say("officer-kim", f"/faq {receipt} {number}", room=None)
     [to_officer] = bot.in_room("dm-officer-kim")
     assert "childcare-allowance" in to_officer.text and "해결로 바꿨습니다" in to_officer.text
     assert "배운 표현 1개" in to_officer.text
@@ -75,6 +77,7 @@ async def test_bad_commands_say_what_to_do(bot):
     receipt = await ask_unanswered(bot, "mom-1")
     wrong = await officer(bot, f"/faq {receipt} no-such-entry")
     assert "'no-such-entry' 항목이 없습니다" in wrong and f"/faq {receipt}로 가까운" in wrong
+    assert "'6' 항목이 없습니다" in await officer(bot, f"/faq {receipt} 6")  # five are listed
     await officer(bot, f"/resolve {receipt} 전화로 안내했습니다")
     assert "이미 종결된 민원" in await officer(bot, f"/faq {receipt} childcare-allowance")
     assert "찾을 수 없습니다" in await officer(bot, "/faq 9999 childcare-allowance")

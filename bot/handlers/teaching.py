@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from bot.context import Context
-from bot.faq import FaqSource
+from bot.faq import FaqEntry, FaqSource
 from bot.faq.text import clean
 from bot.handlers.args import receipt_and_text
 from bot.handlers.queue import OPEN, TicketQueue
@@ -71,7 +71,7 @@ async def answer_with_faq(
     if not entry_id:
         ctx.reply(_choices(ctx, ticket, faq))
         return
-    entry = faq.index.entry(entry_id)
+    entry = faq.index.entry(entry_id) or _chosen(ticket, faq, entry_id)
     if entry is None:
         raise UsageError(ctx.texts("teach.no_entry", entry=entry_id, receipt=ticket.receipt_no))
     if ticket.status not in OPEN:
@@ -144,6 +144,14 @@ def _hand_over(session: Session, faq: FaqSource) -> dict[str, list[str]]:
     return learned
 
 
+def _chosen(ticket: Ticket, faq: FaqSource, pick: str) -> FaqEntry | None:
+    """The entry listed as number `pick` by `/faq N` (an entry id wins over a number)."""
+    if not pick.isdecimal():
+        return None
+    ranked = faq.index.rank(clean(ticket.text), limit=CHOICES)
+    return ranked[int(pick) - 1].entry if 0 < int(pick) <= len(ranked) else None
+
+
 def _choices(ctx: Context, ticket: Ticket, faq: FaqSource) -> str:
     ranked = faq.index.rank(clean(ticket.text), limit=CHOICES)
     if not ranked:
@@ -151,9 +159,13 @@ def _choices(ctx: Context, ticket: Ticket, faq: FaqSource) -> str:
     lines = [ctx.texts("teach.choices", receipt=ticket.receipt_no)]
     lines += [
         ctx.texts(
-            "teach.choice", entry=c.entry.id, question=c.entry.question, score=f"{c.score:.2f}"
+            "teach.choice",
+            number=number,
+            entry=c.entry.id,
+            question=c.entry.question,
+            score=f"{c.score:.2f}",
         )
-        for c in ranked
+        for number, c in enumerate(ranked, start=1)
     ]
     lines.append(ctx.texts("teach.how", receipt=ticket.receipt_no, entry=ranked[0].entry.id))
     return "\n".join(lines)
