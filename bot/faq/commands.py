@@ -137,6 +137,11 @@ def _check(args: argparse.Namespace) -> int:
             "\nTo fix: make the questions and variants of these entries more distinct, or "
             "merge entries that answer the same thing."
         )
+    if any(item.learned for item in found):
+        print(
+            "A learned phrasing listed is a lesson that did not take or that contradicts "
+            "another: `/unlearn N` the ticket it came from (`sotong learned` names it)."
+        )
     return 0
 
 

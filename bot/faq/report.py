@@ -30,26 +30,31 @@ class Confusion:
     own_score: float
     other: str | None
     other_score: float
+    learned: bool = False  # a resident's words an officer taught with `/faq`
 
     def describe(self) -> str:
+        said = f'learned "{self.phrasing}"' if self.learned else f'"{self.phrasing}"'
         if self.other is None:
             return (
-                f'- [{self.entry}] "{self.phrasing}" is too weak to be answered '
+                f"- [{self.entry}] {said} is too weak to be answered "
                 f"(score {self.own_score:.2f}): add words residents use to its variants"
             )
         verdict = "goes to" if self.other_score >= self.own_score else "is too close to"
         return (
-            f'- [{self.entry}] "{self.phrasing}" {verdict} [{self.other}] '
+            f"- [{self.entry}] {said} {verdict} [{self.other}] "
             f"({self.own_score:.2f} vs {self.other_score:.2f})"
         )
 
 
 def confusions(index: FaqIndex) -> list[Confusion]:
-    """Every question and variant asked of the whole index: listed when the bot would not
-    answer it with its own entry (another entry wins, comes too close, or it scores too low)."""
+    """Every question, variant and learned phrasing asked of the whole index: listed when the
+    bot would not answer it with its own entry (another entry wins, comes too close, or it
+    scores too low). A learned one listed is a lesson that did not take, or that another
+    entry's lessons or phrasings contradict."""
     found = []
     for entry in index.entries:
-        for phrasing in (entry.question, *entry.variants):
+        phrasings = [(p, False) for p in (entry.question, *entry.variants)]
+        for phrasing, learned in phrasings + [(p, True) for p in entry.learned]:
             decision = index.decide(phrasing)
             if decision.outcome == "answer" and decision.entry == entry:
                 continue
@@ -64,6 +69,7 @@ def confusions(index: FaqIndex) -> list[Confusion]:
                     own,
                     rival.entry.id if close and rival else None,
                     rival.score if close and rival else 0.0,
+                    learned,
                 )
             )
     return found

@@ -74,6 +74,21 @@ def test_faq_check_lists_entries_the_matcher_confuses(write_faq, capsys):
     assert "passport" not in out
 
 
+def test_faq_check_lists_lessons_that_contradict_each_other(tmp_path, capsys):
+    """Two officers taught near-identical words as two different entries."""
+    past = tmp_path / "learned.jsonl"
+    lessons = [
+        {"text": "우리 동네 아이 키우면 한 달에 얼마씩 주나요?", "faq": "childcare-allowance"},
+        {"text": "애 키우면 한 달에 얼마씩 주나요?", "faq": "birth-grant"},
+    ]
+    past.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lessons))
+    assert main(["faq", "check", "--faq", str(COUNTY_FAQ), "--learned", str(past)]) == 0
+    out = capsys.readouterr().out
+    assert "1 phrasing(s)" in out
+    assert '[birth-grant] learned "애 키우면 한 달에 얼마씩 주나요?"' in out
+    assert "[childcare-allowance]" in out and "/unlearn N" in out
+
+
 def test_faq_check_of_the_sample_faq_is_clean(capsys):
     assert main(["faq", "check", "--faq", str(COUNTY_FAQ)]) == 0
     assert "0 phrasing(s)" in capsys.readouterr().out
