@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG ?= config.yaml
 DATA   ?= ../shared/data
 
-.PHONY: run test eval bench lint format clean migration
+.PHONY: run test eval bench train lint format clean migration
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --data $(DATA)
 	$(BIN)/python scripts/bench_broadcast.py
+
+# The intent model's weights, learned from the labelled sets of tests/faq/data
+train: $(STAMP)
+	$(BIN)/python scripts/train_intents.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

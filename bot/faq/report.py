@@ -16,6 +16,7 @@ from bot.faq.index import (
     Candidate,
     FaqIndex,
 )
+from bot.faq.intents import default_model, features
 from bot.faq.text import analyse, clean
 from bot.faq.triage import triage
 from bot.faq.understand import Understanding, understand
@@ -82,6 +83,7 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
     analysis = analyse(cleaned)
     ranked = index.rank(cleaned, limit=5)
     signals = triage(analysis, ranked[0].score if ranked else 0.0).signals
+    weighed = default_model().reasons(features(analysis, signals), result.intent)
     room = "in a listen room (acts only when sure)" if listen else "when addressed (mention, 1:1)"
     lines = [
         f"message:  {cleaned}",
@@ -89,6 +91,7 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
         f"intent:   {result.intent} (confidence {result.confidence:.2f}, "
         f"{'confident' if result.confident else 'not confident'})",
         "cues:     " + ", ".join(f"{name} {value:.2f}" for name, value in signals.items()),
+        f"weighed:  {', '.join(weighed) or '(no content words: small talk)'}",
         "entries:",
     ]
     for c in ranked:

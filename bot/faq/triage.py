@@ -1,8 +1,9 @@
 """Message triage: question, inconvenience, suggestion or chatter, with a confidence.
 
-A small hand-written feature model over general Korean cues (cues.yaml): whether a message
-names county things and places, reports a problem, proposes something or asks, and how well
-the FAQ knows its topic. Kept readable, so a misfiled message can be traced to its cues.
+General Korean cues (cues.yaml) count whether a message names county things and places,
+reports a problem, proposes something or asks, and how well the FAQ knows its topic; the
+intent model (intents.py) weighs them. `sotong faq ask` shows both, so a misfiled message
+can be traced to its cues.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from bot.faq.concepts import default_concepts
+from bot.faq.intents import Intent, default_model, features
 from bot.faq.text import Analysis
 
-Intent = Literal["question", "inconvenience", "suggestion", "chatter"]
 Morphs = tuple[tuple[str, str], ...]
 CUES_FILE = Path(__file__).with_name("cues.yaml")
 _SPACE = re.compile(r"\s+")
@@ -34,7 +35,6 @@ _WHETHER = frozenset({("는지", "EC"), ("ᆫ지", "EC"), ("은지", "EC")})
 _FORMAL_ASKING = re.compile(
     "[" + "".join(chr(0xAC00 + n) for n in range(11172) if n % 28 == 17) + "]니까[.!]*$"
 )
-KNOWN = 2
 
 
 @dataclass(frozen=True)
@@ -146,11 +146,14 @@ def default_cues() -> Cues:
 
 def triage(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> Triage:
     """Classify one analysed message; `faq_score` is how well the FAQ matches it (0–1)."""
-    signals = _signals(analysis, faq_score, cues or default_cues())
-    intent, confidence = _decide(signals, has_content=bool(analysis.terms))
-    if signals["danger"] and intent == "chatter":  # someone may be hurt: act, never ignore
-        intent, confidence = ("question" if signals["asked"] else "inconvenience"), 0.9
-    return Triage(intent, confidence, signals)
+    found = signals(analysis, faq_score, cues)
+    if analysis.terms:
+        intent, confidence = default_model().decide(features(analysis, found))
+    else:  # emoji, laughter, a greeting: nothing to act on
+        intent, confidence = "chatter", 0.9
+    if found["danger"] and intent == "chatter":  # someone may be hurt: act, never ignore
+        intent, confidence = ("question" if found["asked"] else "inconvenience"), 0.9
+    return Triage(intent, confidence, found)
 
 
 def dangerous(analysis: Analysis, cues: Cues | None = None) -> bool:
@@ -176,7 +179,10 @@ def _danger_words(analysis: Analysis) -> tuple[frozenset[str], str]:
     return frozenset((*analysis.terms, *pronouns)), _SPACE.sub("", analysis.text)
 
 
-def _signals(analysis: Analysis, faq_score: float, cues: Cues) -> dict[str, float]:
+def signals(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> dict[str, float]:
+    """The cue counts of a message: what it names, tells, asks and proposes (the features
+    the intent model weighs)."""
+    cues = cues or default_cues()
     morphs = analysis.morphs
     squeezed = _SPACE.sub("", analysis.text)
     words = frozenset(
@@ -396,163 +402,3 @@ def _negated(morphs: Morphs, cues: Cues) -> int:
         and before[0] not in _SUPPOSING
         and not (verb == "되" and mark in ("?", "？"))
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Evidence:
-    """What the cue counts add up to, shared by the steps of the decision."""
-
-    faq: float  # how well the FAQ matches the message
-    named: float  # county things and places named
-    evidence: float  # both together: how much the message is the county's business
-    problem: float  # problems told, fixes asked for
-    suggestion: float
-    asked: bool
-    asking: float  # question words (어디, 언제, 얼마)
-    county: bool  # the message is about county business
-    inquiring: bool  # asks whether a service exists, or asks a favour
-
-
-Verdict = tuple[Intent, float]
-
-
-def _decide(s: dict[str, float], *, has_content: bool) -> Verdict:
-    """Cue counts → intent. Small talk is told apart first; proposals and problems are
-    recognised before questions, because residents often phrase both as questions (가로등
-    언제 고쳐줘요?); what is left is a question, a statement to the county, or small talk."""
-    if not has_content:
-        return "chatter", 0.9
-    faq, named = s["faq"], s["topic"] + s["place"]
-    asked, asking = bool(s["asked"]), s["asking"]
-    e = _Evidence(
-        faq=faq,
-        named=named,
-        evidence=named + 3 * faq,
-        problem=s["problem"] + s["fix"],
-        suggestion=s["suggestion"],
-        asked=asked,
-        asking=asking,
-        county=(
-            named >= 1
-            or faq >= 0.45
-            or (asked and bool(s["polite"]) and faq >= 0.3)
-            or (asked and bool(asking) and faq >= 0.35)
-        ),
-        inquiring=asked and bool(s["how"] or s["favour"]),
-    )
-    for step in (_small_talk, _proposal, _report, _question, _statement):
-        verdict = step(s, e)
-        if verdict:
-            return verdict
-    return "chatter", _sure(2 - e.evidence)
-
-
-def _small_talk(s: dict[str, float], e: _Evidence) -> Verdict | None:
-    """Talk between neighbours, even when it names county things or asks something."""
-    # … even asking whether something exists, when nothing of the county's is in it
-    # (점심 맛있는 데 있어요? ㅋㅋ)
-    chatting = s["chatter"] >= 2 and e.evidence < 3 and not e.inquiring
-    if (s["wondering"] and e.named < 2) or chatting or (s["chatter"] >= 3 and e.evidence < 1):
-        return "chatter", _sure(s["chatter"] + 2 - e.evidence)
-    # 갔다 왔어? ㅋㅋ, 다들 봤능교?: asking friends how it went, not the county
-    how_it_went = s["chatter"] and s["past"] and not (s["polite"] and e.asking)
-    if how_it_went and not e.problem + e.suggestion:
-        return "chatter", _sure(s["chatter"] + 1)
-    if s["chatter"] and e.named < 1 and e.faq < 0.45 and not e.inquiring:
-        return "chatter", _sure(s["chatter"] + 2 - e.evidence)
-    if s["thanked"] and _asks_nothing(s, e):
-        return "chatter", _sure(s["chatter"] + 2 - e.evidence / 2)
-    if s["room"] and not e.problem:  # 축제 다녀오신 분? 사진 좀 올려 주세요 ㅎㅎ
-        return "chatter", _sure(s["room"] + s["chatter"] + 1)
-    # 진달래 핀 거 보셨어요? 벌써 봄이네요: asking the room, then remarking, about nothing
-    # of the county's
-    remarking = s["telling"] and e.asked and not (e.asking or e.inquiring)
-    if remarking and e.named < 1 and e.faq < 0.3:
-        return "chatter", _sure(2 - e.evidence)
-    # ㅋㅋ 나 어제 또 딱지 끊김, ㅋㅋ 이장님 또 마이크 안 끄셨네: laughing at one's own or a
-    # neighbour's mishap, asking nobody to act
-    laughing = s["laughing"] or (s["laughter"] and s["telling"])
-    if laughing and not s["polite"] and _asks_nothing(s, e):
-        return "chatter", _sure(2 - e.evidence / 2)
-    return None
-
-
-def _asks_nothing(s: dict[str, float], e: _Evidence) -> bool:
-    """Neither asks, presses for a fix, tells of a lasting trouble nor proposes: what is told
-    to the room, however much of the county's it names."""
-    return not (e.asked or s["fix"] or s["lasting"] or e.suggestion)
-
-
-def _proposal(s: dict[str, float], e: _Evidence) -> Verdict | None:
-    """A proposal, unless a problem outweighs it. A wish followed by "… 궁금해요" is a
-    question (s["saying"]); a wish that asks for no fix outweighs a problem told as its
-    reason (빈집이 흉물이 되는데, … 사업을 하면 좋겠다)."""
-    motive = 0 if s["fix"] else 1
-    # a wish is the county's when it names county business, if only in lexicon words, and
-    # asks someone to do something (말벌 잡는 통을 나눠 줬으면 좋겠어요) or uses the words of
-    # a proposal (드론을 도입하면 …), unlike small talk (비 안 왔으면 좋겠네요)
-    wished = e.county or (
-        s["known"] >= KNOWN and (s["requested"] or s["proposed"]) and not s["chatter"]
-    )
-    if e.suggestion and e.suggestion + motive >= e.problem and wished and not s["saying"]:
-        return "suggestion", _sure(e.suggestion + motive + e.evidence / 2 - e.problem)
-    return None
-
-
-def _report(s: dict[str, float], e: _Evidence) -> Verdict | None:
-    """A problem with a county thing or a place: reported, or asked about."""
-    if not (e.problem and e.named >= 1):
-        return None
-    if _reported(s, e.problem):
-        return "inconvenience", _sure(e.problem + e.evidence / 2)
-    return "question", _sure(1 + e.asking + s["how"] + e.evidence / 2 - e.problem)
-
-
-def _question(s: dict[str, float], e: _Evidence) -> Verdict | None:
-    """Something asked of the county."""
-    if e.asked and (
-        e.county
-        or s["known"] >= KNOWN
-        or (s["polite"] and (e.asking or e.inquiring))
-        or (e.inquiring and s["known"] and not s["chatter"])
-    ):
-        return "question", _sure(1 + e.asking + e.evidence / 2)
-    return None
-
-
-def _statement(s: dict[str, float], e: _Evidence) -> Verdict | None:
-    """A message that asks nothing: a problem told, a question without its "?", or news
-    for the county."""
-    if not e.asked and e.problem and s["lasting"]:  # 한 달째 그대로네요: told, not chatted
-        return "inconvenience", _sure(e.problem + 1)
-    if not e.asked and e.problem >= 2 and s["known"] >= KNOWN and not s["chatter"]:
-        return "inconvenience", _sure(e.problem)  # 낙석이 떨어져서 못 올라가요: civic words
-    # 신청 가능해요? without "?" (but not 등본 떼 왔는데 친절하시네요)
-    if e.county and s["polite"] and not s["past"] and not s["telling"] and e.faq >= 0.45:
-        return "question", _sure(e.evidence / 2)
-    # telling the county about its things (but … 친절하시더라고요 tells the room)
-    told = not e.asked and s["polite"] and not (s["chatter"] or s["telling"])
-    if told and e.named >= 2 and e.faq < 0.45:
-        return "inconvenience", _sure(e.named / 2)
-    return None
-
-
-def _reported(s: dict[str, float], problem: float) -> bool:
-    """A problem phrased as a question is still a report when it asks for a fix, is located
-    or lasting, or is plainly stated; asking how or where to report it, or politely whether
-    some help exists for it, is a question."""
-    if s["fix"] or not s["asked"]:
-        return True
-    if s["how"] and not s["asking"] and s["polite"]:
-        return False  # … 도움받을 수 있는 지원이 있을까요?: whether help exists, after the story
-    located = s["place"] or s["lasting"]
-    # … 아직도 못 걸어요. 장애인 등록은 어떤 절차로 하는지: a lasting trouble of one's own,
-    # then a plain question, is asked; a named place with it is reported
-    if located and problem >= 2 and (s["place"] or not s["asking"]):
-        return True
-    return not (s["asking"] or s["how"]) and (located or problem >= 2)
-
-
-def _sure(margin: float) -> float:
-    """Cue margin → confidence in [0.5, 0.95]."""
-    return max(0.5, min(0.95, 0.5 + 0.1 * margin))

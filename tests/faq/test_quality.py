@@ -83,30 +83,32 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
 @pytest.mark.parametrize(
     ("department", "top1", "wrong"),
     [
-        ("economy", 0.9, 0.08),
-        ("urban", 0.8, 0.04),
+        ("economy", 0.9, 0.04),
+        ("urban", 0.83, 0.04),
         ("family", 0.9, 0.04),
-        ("safety", 0.6, 0.02),
-        ("sea", 0.7, 0.04),
-        ("housing", 0.85, 0.02),
+        ("safety", 0.71, 0.0),
+        ("sea", 0.85, 0.06),
+        ("housing", 0.85, 0.0),
         ("livestock", 0.75, 0.02),
-        ("env", 0.75, 0.02),
-        ("civil", 0.75, 0.04),
-        ("youth", 0.5, 0.04),
+        ("env", 0.82, 0.02),
+        ("civil", 0.75, 0.06),
+        ("youth", 0.53, 0.04),
         ("agri", 0.85, 0.0),
         ("tax", 0.64, 0.12),
-        ("land", 0.57, 0.10),
-        ("transport", 0.71, 0.02),
-        ("water", 0.82, 0.04),
+        ("land", 0.57, 0.08),
+        ("transport", 0.75, 0.02),
+        ("water", 0.85, 0.04),
         ("forest", 0.85, 0.02),
         ("leisure", 0.89, 0.04),
         ("childcare", 0.82, 0.02),
-        ("welfare2", 0.57, 0.0),
+        ("welfare2", 0.67, 0.0),
         ("village", 0.85, 0.0),
         ("senior", 0.71, 0.02),
         ("permit", 0.75, 0.06),
-        ("heritage", 0.53, 0.02),
-        ("jobs", 0.5, 0.06),
+        ("heritage", 0.57, 0.02),
+        ("jobs", 0.5, 0.04),
+        ("defence", 0.53, 0.02),
+        ("farmbase", 0.57, 0.04),
     ],
 )
 def test_departments_written_blind_in_the_development_style_keep_their_figures(
@@ -114,19 +116,19 @@ def test_departments_written_blind_in_the_development_style_keep_their_figures(
 ):
     """More departments, written blind in the style of the development data (their errors
     have since been read, but for those of the fisheries, environment, civil-records,
-    farm-policy, senior-welfare, permit, heritage and jobs sets). Some have wrong answers
-    (near misses: a question beside an entry) above the 2 % target, so this guards the
-    figures as measured, not the target."""
-    kept(DATA / f"faq-{department}.yaml", DATA / f"cases-{department}.jsonl", top1, wrong, 0.88)
+    farm-policy, senior-welfare, permit, heritage, jobs, civil-defence and farm-infrastructure
+    sets). Some have wrong answers (near misses: a question beside an entry) above the 2 %
+    target, so this guards the figures as measured, not the target."""
+    kept(DATA / f"faq-{department}.yaml", DATA / f"cases-{department}.jsonl", top1, wrong, 0.94)
 
 
 @pytest.mark.parametrize(
     ("department", "top1", "wrong", "intent"),
     [
-        ("tourism", 0.25, 0.10, 0.9),
-        ("library", 0.39, 0.14, 0.84),
-        ("animals", 0.28, 0.06, 0.84),
-        ("roads", 0.28, 0.06, 0.84),
+        ("tourism", 0.25, 0.08, 0.94),
+        ("library", 0.39, 0.10, 0.98),
+        ("animals", 0.32, 0.04, 0.94),
+        ("roads", 0.35, 0.06, 0.98),
     ],
 )
 def test_departments_asked_in_residents_own_words_keep_their_figures(
@@ -142,10 +144,10 @@ def test_departments_asked_in_residents_own_words_keep_their_figures(
 @pytest.mark.parametrize(
     ("cases", "top1", "wrong", "intent"),
     [
-        ("disaster-first", 0.5, 0.10, 0.92),
-        ("disaster-second", 0.46, 0.06, 0.9),
-        ("education-first", 0.6, 0.08, 0.92),
-        ("education-second", 0.64, 0.10, 0.96),
+        ("disaster-first", 0.46, 0.06, 0.96),
+        ("disaster-second", 0.46, 0.04, 0.94),
+        ("education-first", 0.6, 0.08, 0.98),
+        ("education-second", 0.64, 0.08, 0.98),
     ],
 )
 def test_departments_asked_twice_by_different_residents_keep_their_figures(
@@ -153,7 +155,7 @@ def test_departments_asked_twice_by_different_residents_keep_their_figures(
 ):
     """Two departments written blind, each asked by two sets of residents in their own ways
     (half plain, half in their own words), to measure what teaching carries from one set to
-    the other (make eval). Guarded at the figures measured once, before anyone read them."""
+    the other (make eval). Guarded at the figures of the intent model (unread)."""
     department = cases.split("-")[0]
     kept(DATA / f"faq-{department}.yaml", DATA / f"cases-{cases}.jsonl", top1, wrong, intent)
 
@@ -178,17 +180,19 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
 @pytest.mark.parametrize(
     ("name", "escalated", "lost", "accuracy"),
     [
-        ("cases-triage-stress", 3, 3, 0.95),
-        ("cases-triage-stress2", 10, 7, 0.8),
-        ("cases-triage-stress3", 15, 3, 0.79),
+        ("cases-triage-stress", 0, 0, 1.0),
+        ("cases-triage-stress2", 7, 4, 0.85),
+        ("cases-triage-stress3", 5, 2, 0.91),
+        ("cases-triage-stress4", 6, 1, 0.91),
     ],
-    ids=["read", "unread", "third"],
+    ids=["read", "unread", "third", "fourth"],
 )
 def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
     """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
     messages written like chatting. Escalating small talk is the worst failure after a wrong
     answer, so this guards how much of it is escalated, and how little civic business is lost
-    (the second set is unread, and far from the target: see tests/faq/data/README.md)."""
+    (the first set trains the intent model; the others are unread, and far from the target:
+    see tests/faq/data/README.md)."""
     index = FaqIndex.load(COUNTY_FAQ)
     text = (DATA / f"{name}.jsonl").read_text(encoding="utf-8")
     rows = [json.loads(line) for line in text.splitlines()]

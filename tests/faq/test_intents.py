@@ -1,0 +1,47 @@
+"""The intent model: trained from the labelled sets, readable, and reproducible."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.faq.intents import MODEL_FILE, IntentModel, default_model, features
+from bot.faq.text import analyse
+from bot.faq.triage import signals
+from scripts.train_intents import examples, train
+
+
+def test_the_packaged_model_is_what_training_on_the_labelled_sets_gives():
+    """Change a cue, the lexicon or a training set, and `make train` must be run again."""
+    packaged = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    trained = train(list(examples()))
+    assert trained["intents"] == packaged["intents"]
+    assert trained["trained_on"] == packaged["trained_on"]
+    assert set(trained["weights"]) == set(packaged["weights"])
+    for name, weights in trained["weights"].items():
+        assert weights == pytest.approx(packaged["weights"][name], abs=1e-3), name
+    assert trained["bias"] == pytest.approx(packaged["bias"], abs=1e-3)
+
+
+def test_only_what_a_message_does_is_a_feature_never_its_topic():
+    analysis = analyse("가로등 언제 고쳐줘요?")
+    found = features(analysis, signals(analysis, 0.35))
+    assert not [name for name in found if "가로등" in name]
+    assert found["cue:fix"] == 2.0 and found["morph:언제/MA"] == 1.0 and found["end:?"] == 1.0
+
+
+def test_a_decision_is_a_sum_one_can_read():
+    model = default_model()
+    analysis = analyse("면사무소 앞 가로등 또 나갔어요 새터마을 입구")
+    found = features(analysis, signals(analysis, 0.2))
+    probabilities = model.probabilities(found)
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    assert model.decide(found)[0] == "inconvenience"
+    assert model.reasons(found, "inconvenience")[0].startswith("cue:")
+
+
+def test_an_unknown_feature_counts_for_nothing():
+    model = IntentModel(("chatter", "question"), (0.0, 0.0), {"cue:asked": (0.0, 2.0)})
+    assert model.probabilities({"never-seen": 5.0}) == {"chatter": 0.5, "question": 0.5}
+    assert model.decide({"cue:asked": 1.0})[0] == "question"
