@@ -147,6 +147,7 @@ def main() -> int:
     answered = {"development data": _answered(cases, results), "held out": []}
     if not (args.dev_only or args.faq or args.cases or args.half):
         passed_on: dict[str, list[dict]] = {}  # set → its answerable questions not answered
+        unread: list[tuple[dict, dict]] = []  # (case, result) of the sets nothing learned from
         for title, own_faq, own_files in HELD_OUT:
             print(f"\n== held out: {title}")
             paths = [OWN / f"{name}.jsonl" for name in own_files]
@@ -155,10 +156,15 @@ def main() -> int:
             own_results = _triage(own_path, [case["text"] for case in own])
             mark = " *" if TRAINED & set(own_files) else ""
             summary.append((title + mark, report(own, own_results, show_errors=args.errors)))
+            if not mark:
+                unread += list(zip(own, own_results, strict=True))
             answered["held out"] += _answered(own, own_results)
             passed_on[" ".join(own_files)] = [
                 c for c, r in zip(own, own_results, strict=True) if c.get("faq") and not r["faq"]
             ]
+        print("\n== held out, pooled: every set above neither read nor trained on")
+        pooled = report([c for c, _ in unread], [r for _, r in unread], show_errors=False)
+        summary.append(("unread sets, pooled", pooled))
         _summary(summary)
         print("* the intent model is trained on this set (scripts/train_intents.py)")
         _reliability(answered)
