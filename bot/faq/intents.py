@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
@@ -30,6 +31,7 @@ MODEL_FILE = Path(__file__).with_name("intents.json")
 # interjections, verbs and adjectives (their nouns are its topic)
 _DOING = ("E", "J", "X", "IC", "MAG", "MAJ", "NP", "MM", "SF", "SE", "SW", "VV", "VA", "VX", "VC")
 _LAST = 3  # how many morphemes at the end count by position: 나요, 주세요, 네요 ㅋㅋ
+_LETTER = re.compile(r"[가-힣0-9a-zA-Z]")
 CAPPED = 3.0  # a cue counted more than three times adds nothing
 
 
@@ -41,10 +43,11 @@ def features(analysis: Analysis, signals: dict[str, float]) -> dict[str, float]:
             found[f"morph:{form}/{tag[:2]}"] = 1.0
     last = [(form, tag) for form, tag in analysis.morphs if not tag.startswith("S")][-_LAST:]
     for place, (form, tag) in zip(range(-len(last), 0), last, strict=True):
-        found[f"last{place}:{form}/{tag[:2]}"] = 1.0
+        doing = tag.startswith(_DOING)  # a noun at the end counts by its tag alone
+        found[f"last{place}:{form}/{tag[:2]}" if doing else f"last{place}:{tag[:2]}"] = 1.0
     squeezed = analysis.text.replace(" ", "")
-    found[f"end:{squeezed[-1:]}"] = 1.0
-    found[f"end2:{squeezed[-2:]}"] = 1.0
+    end = squeezed[-1:]  # ?, ~, ㅋ, an emoji, or a letter
+    found[f"end:{'letter' if _LETTER.match(end) else end}"] = 1.0
     found["length"] = min(len(squeezed), 200) / 100
     return found
 

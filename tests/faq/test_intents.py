@@ -29,6 +29,10 @@ def test_only_what_a_message_does_is_a_feature_never_its_topic():
     found = features(analysis, signals(analysis, 0.35))
     assert not [name for name in found if "가로등" in name]
     assert found["cue:fix"] == 2.0 and found["morph:언제/MA"] == 1.0 and found["end:?"] == 1.0
+    ending_in_a_place = analyse("쓰레기 안 가져가요 병영면 감나무골")
+    found = features(ending_in_a_place, signals(ending_in_a_place, 0.2))
+    assert not [name for name in found if "감나무" in name or "병영" in name]
+    assert found["last-1:NN"] == 1.0 and found["end:letter"] == 1.0
 
 
 def test_a_decision_is_a_sum_one_can_read():

@@ -87,7 +87,7 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
         ("urban", 0.83, 0.04),
         ("family", 0.9, 0.04),
         ("safety", 0.71, 0.0),
-        ("sea", 0.85, 0.06),
+        ("sea", 0.85, 0.04),
         ("housing", 0.85, 0.0),
         ("livestock", 0.75, 0.02),
         ("env", 0.82, 0.02),
@@ -104,8 +104,8 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
         ("welfare2", 0.67, 0.0),
         ("village", 0.85, 0.0),
         ("senior", 0.71, 0.02),
-        ("permit", 0.75, 0.06),
-        ("heritage", 0.57, 0.02),
+        ("permit", 0.75, 0.04),
+        ("heritage", 0.57, 0.0),
         ("jobs", 0.5, 0.04),
         ("defence", 0.53, 0.02),
         ("farmbase", 0.57, 0.04),
@@ -125,10 +125,10 @@ def test_departments_written_blind_in_the_development_style_keep_their_figures(
 @pytest.mark.parametrize(
     ("department", "top1", "wrong", "intent"),
     [
-        ("tourism", 0.25, 0.08, 0.94),
-        ("library", 0.39, 0.10, 0.98),
-        ("animals", 0.32, 0.04, 0.94),
-        ("roads", 0.35, 0.06, 0.98),
+        ("tourism", 0.25, 0.08, 0.96),
+        ("library", 0.39, 0.10, 1.0),
+        ("animals", 0.32, 0.02, 0.96),
+        ("roads", 0.35, 0.06, 1.0),
     ],
 )
 def test_departments_asked_in_residents_own_words_keep_their_figures(
@@ -144,10 +144,10 @@ def test_departments_asked_in_residents_own_words_keep_their_figures(
 @pytest.mark.parametrize(
     ("cases", "top1", "wrong", "intent"),
     [
-        ("disaster-first", 0.46, 0.06, 0.96),
-        ("disaster-second", 0.46, 0.04, 0.94),
-        ("education-first", 0.6, 0.08, 0.98),
-        ("education-second", 0.64, 0.08, 0.98),
+        ("disaster-first", 0.46, 0.06, 0.92),
+        ("disaster-second", 0.46, 0.06, 0.92),
+        ("education-first", 0.6, 0.08, 1.0),
+        ("education-second", 0.64, 0.08, 1.0),
     ],
 )
 def test_departments_asked_twice_by_different_residents_keep_their_figures(
@@ -181,9 +181,9 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
     ("name", "escalated", "lost", "accuracy"),
     [
         ("cases-triage-stress", 0, 0, 1.0),
-        ("cases-triage-stress2", 7, 4, 0.85),
-        ("cases-triage-stress3", 5, 2, 0.91),
-        ("cases-triage-stress4", 6, 1, 0.91),
+        ("cases-triage-stress2", 2, 3, 0.91),
+        ("cases-triage-stress3", 4, 2, 0.92),
+        ("cases-triage-stress4", 3, 1, 0.95),
     ],
     ids=["read", "unread", "third", "fourth"],
 )

@@ -69,8 +69,8 @@ def test_a_listen_room_never_offers_choices_but_an_addressed_bot_may(write_faq):
 
 
 def test_an_addressed_bot_takes_a_real_question_as_a_question(county):
-    assert understand(county, "근처에 맛집 어디 있어?", listen=True).intent == "chatter"
-    assert understand(county, "근처에 맛집 어디 있어?", listen=False).intent == "question"
+    assert understand(county, "점심 맛있는 데 어디야?", listen=True).intent == "chatter"
+    assert understand(county, "점심 맛있는 데 어디야?", listen=False).intent == "question"
     assert understand(county, "감사합니다!!", listen=False).intent == "chatter"
 
 
