@@ -4,6 +4,10 @@ The training messages are the held-out sets of tests/faq/data whose errors were 
 the cues were written (tests/faq/data/README.md), and small talk written for training. Not
 the development data of ../shared/data, which stays a measurement, nor the sets kept unread,
 which stay a check of what the weights carry to departments nobody tuned for.
+
+A county's own misread messages, as officers refiled them (`sotong learned --intents`), are
+labelled lines of the same form: save them under tests/faq/data, list them in TRAINING, and
+run `make train`.
 """
 
 from __future__ import annotations

@@ -4,13 +4,17 @@ residents type them."""
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from sqlmodel import Session, select
 
+from bot.handlers.erase import erase_person
 from bot.messages import parse_text
+from bot.texts import Texts
 from storage.models import AuditEntry, Person, Ticket, TicketEvent
 from tests.conversation import MONDAY
+from tests.test_privacy_erase import sotong
 from tests.test_queue import STREETLIGHT, SWING, report
 
 OFFICER = "officer-kim"
@@ -192,6 +196,41 @@ async def test_extend_once_with_a_reason_the_resident_receives(bot, ticket):
     assert "한 번만" in await officer(bot, f"/extend {ticket} 2 또 늦어집니다")
 
 
+async def test_a_misfiled_ticket_is_refiled_and_its_deadline_follows(bot, ticket):
+    """The triage took a proposal for a problem: 정책 건의 has 14 days, not 7."""
+    with Session(bot.app.engine) as session:
+        before = session.exec(select(Ticket).where(Ticket.receipt_no == ticket)).one()
+    answer = await officer(bot, f"/kind {ticket} 정책건의")
+    with Session(bot.app.engine) as session:
+        after = session.exec(select(Ticket).where(Ticket.receipt_no == ticket)).one()
+    assert after.category == "suggestion" and after.due_at > before.due_at
+    assert answer.startswith(f"{ticket}: 정책 건의로 다시 분류했습니다. 처리 기한 2026-12-")
+    assert history(bot, ticket)[-1] == ("kind", None, None)
+    assert bot.in_room("parenting") == []  # the resident is not told: it is internal
+
+    assert "이미 정책 건의입니다" in await officer(bot, f"/kind {ticket} suggestion")
+    assert "잡담은 민원 분류가 아닙니다" in await officer(bot, f"/kind {ticket} 잡담")
+    assert "생활 불편으로 다시 분류" in await officer(bot, f"/kind {ticket} 불편")
+    await officer(bot, f"/resolve {ticket} 교체했습니다")
+    assert "해결 상태라 다시 분류할 수 없습니다" in await officer(bot, f"/kind {ticket} 질의")
+
+
+async def test_refiled_messages_are_exported_as_training_data(bot, ticket, config_path):
+    """What officers refile is what the triage misread: labelled lines for `make train`."""
+    swing = await report(bot, "mom-2", SWING)
+    await officer(bot, f"/kind {ticket} 정책 건의")
+    await officer(bot, f"/kind {swing} 정책 건의")
+    with Session(bot.app.engine) as session:  # the second resident asks to be forgotten
+        mom = session.exec(select(Person).where(Person.name == "mom-2")).one()
+        erase_person(session, mom, Texts("ko"), now=bot.clock.now(), by="test")
+        session.commit()
+
+    exported = sotong(config_path, "learned", "--intents")
+    assert exported.returncode == 0, exported.stderr
+    [line] = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert line == {"text": STREETLIGHT, "intent": "suggestion", "faq": None, "ticket": ticket}
+
+
 async def test_merge_refuses_nonsense(bot, ticket):
     other = await report(bot, "mom-2", SWING)
     assert "서로 다른 두 접수번호" in await officer(bot, f"/merge {ticket} {ticket}")
@@ -206,8 +245,8 @@ async def test_merge_refuses_nonsense(bot, ticket):
 @pytest.mark.parametrize(
     "command",
     ["/tickets", "/ticket 1", "/assign 1 @x", "/reply 1 a", "/note 1 a", "/resolve 1 a",
-     "/reject 1 a", "/longterm 1 a", "/reopen 1", "/merge 1 2", "/extend 1 3 a", "/role x officer",
-     "/report", "/report 2026-11", "/info 공지"],
+     "/reject 1 a", "/longterm 1 a", "/reopen 1", "/merge 1 2", "/extend 1 3 a", "/kind 1 불편",
+     "/role x officer", "/report", "/report 2026-11", "/info 공지"],
 )  # fmt: skip
 async def test_residents_are_refused_every_officer_command_and_it_is_logged(bot, command):
     await bot.say("mom-1", command, room=None, at=MONDAY)

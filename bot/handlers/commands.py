@@ -64,6 +64,11 @@ def register(sub: Any) -> None:
         help="what officers taught the FAQ with /faq, as JSON lines (for faq check/ask --learned)",
         parents=[database],
     )
+    learned.add_argument(
+        "--intents",
+        action="store_true",
+        help="instead: the messages officers refiled with /kind, labelled as training data",
+    )
     learned.set_defaults(func=_guarded(_learned))
 
 
@@ -217,9 +222,19 @@ def _report(args: argparse.Namespace, settings: Settings, session: Session) -> i
 def _learned(args: argparse.Namespace, settings: Settings, session: Session) -> int:
     import json
 
+    from bot.handlers.queue import refiled
     from bot.handlers.teaching import lessons
 
-    for receipt, entry_id, text in lessons(session):
-        record = {"text": text, "faq": entry_id, "ticket": receipt}
+    if args.intents:
+        records = [
+            {"text": text, "intent": category, "faq": None, "ticket": receipt}
+            for receipt, category, text in refiled(session)
+        ]
+    else:
+        records = [
+            {"text": text, "faq": entry_id, "ticket": receipt}
+            for receipt, entry_id, text in lessons(session)
+        ]
+    for record in records:
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0

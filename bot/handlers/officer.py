@@ -1,5 +1,6 @@
 """Officer commands that work the queue: list, show, assign, answer, note, close, reopen,
-merge and extend tickets. Details with personal data are shown only where only officers read.
+refile, merge and extend tickets. Details with personal data are shown only where only
+officers read.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from bot.context import Context
 from bot.handlers import deadlines, views
 from bot.handlers.args import receipt_and_text
 from bot.handlers.people import find_person
-from bot.handlers.queue import OPEN, STATUSES, TicketQueue
+from bot.handlers.queue import CATEGORIES, OPEN, STATUSES, TicketQueue
 from bot.messages import Command
 from bot.router import Handler, Router, UsageError
 from storage.models import Person, Ticket, TicketEvent
@@ -226,6 +227,31 @@ async def merge(ctx: Context, command: Command, queue: TicketQueue) -> None:
     duplicate, target = (queue.workable(ctx, receipt) for receipt in argv)
     queue.merge(ctx, duplicate, target)
     ctx.reply(ctx.texts("officer.merged", receipt=duplicate.receipt_no, target=target.receipt_no))
+
+
+@router.command("kind", role="officer", usage="usage.cmd.kind")
+async def kind(ctx: Context, command: Command, queue: TicketQueue) -> None:
+    """`/kind 2026-0042 생활불편`: the bot took a problem for a question (or the like)."""
+    receipt, named = receipt_and_text(ctx, command, missing="usage.cmd.kind")
+    ticket = queue.workable(ctx, receipt)
+    category = _category(ctx, named)
+    name = ctx.texts(f"category.{category}")
+    if category == ticket.category:
+        raise UsageError(ctx.texts("kind.same", receipt=ticket.receipt_no, kind=name))
+    queue.reclassify(ctx, ticket, category)
+    due = views.format_time(ticket.due_at, ctx.settings.tz)
+    ctx.reply(ctx.texts("kind.done", receipt=ticket.receipt_no, kind=name, due=due))
+
+
+def _category(ctx: Context, named: str) -> str:
+    """A category by its key or its name, spaced or not, or the name's last word (불편)."""
+    wanted = "".join(named.split()).lower()
+    for category in CATEGORIES:
+        name = ctx.texts(f"category.{category}").lower()
+        if wanted in (category, "".join(name.split()), name.split()[-1]):
+            return category
+    choices = ", ".join(ctx.texts(f"category.{c}") for c in CATEGORIES)
+    raise UsageError(ctx.texts("kind.unknown", kind=named, choices=choices))
 
 
 @router.command("extend", role="officer", usage="usage.cmd.extend")

@@ -22,6 +22,7 @@ from storage.models import Person, ReceiptCounter, Ticket, TicketEvent, TicketFo
 OPEN = ("received", "in_progress")
 CLOSED = ("resolved", "rejected", "long_term")
 STATUSES = (*OPEN, *CLOSED)
+CATEGORIES = ("question", "inconvenience", "suggestion")
 REPORTS = ("inconvenience", "suggestion")
 """Categories where a second resident's report of the same thing joins the first."""
 
@@ -53,6 +54,22 @@ def next_receipt(session: Session, year: int) -> str:
         except IntegrityError:
             return next_receipt(session, year)
     return f"{year}-{bumped[0]:04d}"
+
+
+def refiled(session: Session) -> list[tuple[str, str, str]]:
+    """(receipt, category, the resident's words) of every ticket an officer refiled with
+    `/kind`, as it is filed now: messages the triage misread, labelled by officers (not those
+    of residents whose data was erased)."""
+    rows = session.exec(
+        select(Ticket.receipt_no, Ticket.category, Ticket.text)
+        .join(Person, Person.id == Ticket.reporter_id, isouter=True)
+        .where(
+            Ticket.id.in_(select(TicketEvent.ticket_id).where(TicketEvent.action == "kind")),
+            Person.erased_at.is_(None),
+        )
+        .order_by(Ticket.id)
+    ).all()
+    return [tuple(row) for row in rows]
 
 
 class TicketQueue:
@@ -314,6 +331,20 @@ class TicketQueue:
             ticket,
             ctx.texts("ticket.extended", receipt=ticket.receipt_no, due=due, text=reason),
         )
+
+    def reclassify(self, ctx: Context, ticket: Ticket, category: str) -> None:
+        """File an open ticket under another category (the triage misread it): its deadline
+        becomes that category's, counted from its receipt, unless it was already extended."""
+        if ticket.status not in OPEN:
+            status = ctx.texts(f"status.{ticket.status}")
+            raise UsageError(ctx.texts("kind.closed", receipt=ticket.receipt_no, status=status))
+        before, ticket.category = ticket.category, category
+        if not ticket.extended:
+            received = ticket.created_at.astimezone(ctx.settings.tz)
+            ticket.due_at = deadlines.due_at(received, category)
+            ticket.reminded_at = None
+        ctx.session.add(ticket)
+        self.note(ctx, ticket, "kind", f"{before} → {category}", public=False)
 
     def merge(self, ctx: Context, duplicate: Ticket, target: Ticket) -> None:
         """`duplicate` becomes part of `target`: its resident and followers follow `target`,
