@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from bot.context import Context
 from bot.faq import FaqEntry, FaqSource
+from bot.faq.index import Candidate
 from bot.faq.text import clean
 from bot.handlers.args import receipt_and_text
 from bot.handlers.queue import OPEN, TicketQueue
@@ -144,16 +145,21 @@ def _hand_over(session: Session, faq: FaqSource) -> dict[str, list[str]]:
     return learned
 
 
+def _closest(ticket: Ticket, faq: FaqSource) -> list[Candidate]:
+    """The entries `/faq N` lists for a ticket, in its order."""
+    return faq.index.rank(clean(ticket.text), limit=CHOICES)
+
+
 def _chosen(ticket: Ticket, faq: FaqSource, pick: str) -> FaqEntry | None:
     """The entry listed as number `pick` by `/faq N` (an entry id wins over a number)."""
     if not pick.isdecimal():
         return None
-    ranked = faq.index.rank(clean(ticket.text), limit=CHOICES)
+    ranked = _closest(ticket, faq)
     return ranked[int(pick) - 1].entry if 0 < int(pick) <= len(ranked) else None
 
 
 def _choices(ctx: Context, ticket: Ticket, faq: FaqSource) -> str:
-    ranked = faq.index.rank(clean(ticket.text), limit=CHOICES)
+    ranked = _closest(ticket, faq)
     if not ranked:
         return ctx.texts("teach.no_choices", receipt=ticket.receipt_no)
     lines = [ctx.texts("teach.choices", receipt=ticket.receipt_no)]
