@@ -74,7 +74,9 @@ def train(rows: list[tuple[dict[str, float], str]], strength: float = STRENGTH) 
     vectoriser = DictVectorizer()
     matrix = vectoriser.fit_transform([found for found, _ in rows])
     labels = [intent for _, intent in rows]
-    fitted = LogisticRegression(C=strength, class_weight="balanced", max_iter=10_000)
+    # trained to the optimum (which is unique), not to scikit-learn's default tolerance, so
+    # every machine computes the same weights
+    fitted = LogisticRegression(C=strength, class_weight="balanced", max_iter=10_000, tol=1e-10)
     fitted.fit(matrix, labels)
     weights = {
         name: [round(float(w), PRECISION) for w in fitted.coef_[:, column]]
