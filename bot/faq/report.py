@@ -82,8 +82,10 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
     cleaned = clean(text)
     analysis = analyse(cleaned)
     ranked = index.rank(cleaned, limit=5)
-    signals = triage(analysis, ranked[0].score if ranked else 0.0).signals
-    weighed = default_model().reasons(features(analysis, signals), result.intent)
+    signals = triage(analysis, index.decide(cleaned).score if cleaned else 0.0).signals
+    found, model = features(analysis, signals), default_model()
+    odds = sorted(model.probabilities(found).items(), key=lambda item: -item[1])
+    weighed = model.reasons(found, result.intent) if analysis.terms else []
     room = "in a listen room (acts only when sure)" if listen else "when addressed (mention, 1:1)"
     lines = [
         f"message:  {cleaned}",
@@ -91,7 +93,10 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
         f"intent:   {result.intent} (confidence {result.confidence:.2f}, "
         f"{'confident' if result.confident else 'not confident'})",
         "cues:     " + ", ".join(f"{name} {value:.2f}" for name, value in signals.items()),
-        f"weighed:  {', '.join(weighed) or '(no content words: small talk)'}",
+        f"model:    {', '.join(f'{intent} {p:.2f}' for intent, p in odds)}"
+        if analysis.terms
+        else "model:    (no content words: small talk without weighing)",
+        f"weighed:  {', '.join(weighed) or '-'}",
         "entries:",
     ]
     for c in ranked:

@@ -101,6 +101,7 @@ def test_faq_ask_explains_the_decision(capsys):
     )
     out = capsys.readouterr().out
     assert "intent:   question" in out
+    assert "model:    question 0." in out  # the likeliest intent first
     assert "weighed:  cue:" in out  # the cues that made it a question
     assert "office-hours" in out and "missing 팩스" in out
     assert "outcome: unknown" in out and "팩스" in out.split("outcome:")[1]
