@@ -68,14 +68,21 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Config errors become one clear line on stderr and exit code 2."""
+    """Config, FAQ and intent-model errors become one clear line on stderr and exit code 2."""
 
     def run(args: argparse.Namespace) -> int:
+        from bot.faq import FaqError
+        from bot.faq.intents import IntentModelError
+
         try:
             return func(args)
         except ConfigError as exc:
             print(f"config error: {exc}", file=sys.stderr)
-            return 2
+        except FaqError as exc:
+            print(f"faq error: {exc}", file=sys.stderr)
+        except IntentModelError as exc:
+            print(f"intent model error: {exc}", file=sys.stderr)
+        return 2
 
     return run
 
@@ -90,14 +97,12 @@ def _run(args: argparse.Namespace) -> int:
 
 @_guarded
 def _check(args: argparse.Namespace) -> int:
-    from bot.faq import FaqError, FaqIndex
+    from bot.faq import FaqIndex
+    from bot.faq.intents import default_model
 
     settings = _settings(args)
-    try:
-        entries = len(FaqIndex.load(settings.faq).entries)
-    except FaqError as exc:
-        print(f"faq error: {exc}", file=sys.stderr)
-        return 2
+    entries = len(FaqIndex.load(settings.faq).entries)
+    default_model()
     webchat = settings.platforms.webchat
     print(f"county:    {settings.county} ({settings.timezone}, locale {settings.locale})")
     print(f"database:  {_hide_password(settings.database)}")

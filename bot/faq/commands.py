@@ -74,6 +74,7 @@ def _lessons(path: str) -> dict[str, list[str]]:
 def _index(args: argparse.Namespace) -> FaqIndex | None:
     """The FAQ of --faq, or of the config; None (after one line on stderr) when unusable."""
     from bot.faq import FaqError, FaqIndex
+    from bot.faq.intents import IntentModelError, default_model
 
     path = args.faq
     if path is None:
@@ -85,6 +86,11 @@ def _index(args: argparse.Namespace) -> FaqIndex | None:
         except ConfigError as exc:
             print(f"config error: {exc} (or give --faq PATH)", file=sys.stderr)
             return None
+    try:
+        default_model()
+    except IntentModelError as exc:
+        print(f"intent model error: {exc}", file=sys.stderr)
+        return None
     try:
         return FaqIndex.load(path, _lessons(args.learned) if args.learned else None)
     except FaqError as exc:

@@ -52,6 +52,10 @@ def features(analysis: Analysis, signals: dict[str, float]) -> dict[str, float]:
     return found
 
 
+class IntentModelError(ValueError):
+    """The model file is missing or is not one `make train` wrote."""
+
+
 @dataclass(frozen=True)
 class IntentModel:
     """Learned weights: one per intent for each feature, and a bias per intent."""
@@ -62,12 +66,22 @@ class IntentModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> IntentModel:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            intents=tuple(cast(Intent, intent) for intent in data["intents"]),
-            bias=tuple(data["bias"]),
-            weights={name: tuple(w) for name, w in data["weights"].items()},
-        )
+        """Read a model file; a broken one is refused with its path, not at the first
+        message (where the understanding would quietly take everything for small talk)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            model = cls(
+                intents=tuple(cast(Intent, intent) for intent in data["intents"]),
+                bias=tuple(float(b) for b in data["bias"]),
+                weights={name: tuple(map(float, w)) for name, w in data["weights"].items()},
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            problem = f"{path}: not an intent model ({exc}); run `make train`"
+            raise IntentModelError(problem) from exc
+        sizes = {len(model.bias), *(len(w) for w in model.weights.values())}
+        if sizes != {len(model.intents)}:
+            raise IntentModelError(f"{path}: weights for {sizes} intents, not {len(model.intents)}")
+        return model
 
     def probabilities(self, found: dict[str, float]) -> dict[Intent, float]:
         """How likely each intent is (a softmax over the weighted sums)."""

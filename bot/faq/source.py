@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.faq.entries import FaqError
 from bot.faq.index import FaqIndex, Learned
+from bot.faq.intents import default_model
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class FaqSource:
         self._taught = 0  # counts changes to the learned phrasings
         self._stamp = self._read_stamp()
         self._index = FaqIndex.load(self.path)
+        default_model()  # a broken model file stops the start, like a broken FAQ
         self._worker: threading.Thread | None = None
 
     def _read_stamp(self) -> tuple[int, int, int] | None:

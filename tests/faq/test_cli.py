@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from bot.cli import main
+from bot.faq.intents import IntentModelError
 from tests.faq.conftest import COUNTY_FAQ, FAMILY_FAQ, ROOT
 
 
@@ -57,6 +58,17 @@ def test_triage_refuses_a_malformed_faq(write_faq, capsys):
     path = write_faq("- id: x\n  question: q\n")
     assert main(["triage", "--faq", str(path)]) == 2
     assert "missing field 'answer'" in capsys.readouterr().err
+
+
+def test_a_broken_intent_model_stops_the_tools_with_one_clear_line(monkeypatch, capsys):
+    def broken():
+        raise IntentModelError("bot/faq/intents.json: not an intent model; run `make train`")
+
+    monkeypatch.setattr("bot.faq.intents.default_model", broken)
+    assert main(["triage", "--faq", str(COUNTY_FAQ)]) == 2
+    assert "intent model error: bot/faq/intents.json" in capsys.readouterr().err
+    assert main(["check", "--config", str(ROOT / "config.yaml")]) == 2
+    assert "intent model error:" in capsys.readouterr().err
 
 
 def test_faq_check_lists_entries_the_matcher_confuses(write_faq, capsys):

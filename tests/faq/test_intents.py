@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.faq.intents import MODEL_FILE, IntentModel, default_model, features
+from bot.faq.intents import MODEL_FILE, IntentModel, IntentModelError, default_model, features
 from bot.faq.text import analyse
 from bot.faq.triage import signals
 from scripts.train_intents import examples, train
@@ -49,3 +49,19 @@ def test_an_unknown_feature_counts_for_nothing():
     model = IntentModel(("chatter", "question"), (0.0, 0.0), {"cue:asked": (0.0, 2.0)})
     assert model.probabilities({"never-seen": 5.0}) == {"chatter": 0.5, "question": 0.5}
     assert model.decide({"cue:asked": 1.0})[0] == "question"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("", "not an intent model"),
+        ('{"intents": ["chatter", "question"], "bias": [0.0], "weights": {}}', "weights for"),
+        ('{"intents": ["chatter"], "weights": {}}', "'bias'"),
+    ],
+)
+def test_a_broken_model_file_is_refused_with_its_path(tmp_path, text, why):
+    path = tmp_path / "intents.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IntentModelError, match=why) as refused:
+        IntentModel.load(path)
+    assert str(path) in str(refused.value)
