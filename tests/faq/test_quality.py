@@ -125,9 +125,9 @@ def test_departments_written_blind_in_the_development_style_keep_their_figures(
 @pytest.mark.parametrize(
     ("department", "top1", "wrong", "intent"),
     [
-        ("tourism", 0.25, 0.08, 0.96),
+        ("tourism", 0.25, 0.08, 0.94),
         ("library", 0.39, 0.10, 1.0),
-        ("animals", 0.32, 0.02, 0.96),
+        ("animals", 0.28, 0.02, 0.92),
         ("roads", 0.35, 0.06, 1.0),
     ],
 )
@@ -144,9 +144,9 @@ def test_departments_asked_in_residents_own_words_keep_their_figures(
 @pytest.mark.parametrize(
     ("cases", "top1", "wrong", "intent"),
     [
-        ("disaster-first", 0.46, 0.06, 0.92),
-        ("disaster-second", 0.46, 0.06, 0.92),
-        ("education-first", 0.6, 0.08, 1.0),
+        ("disaster-first", 0.46, 0.06, 0.94),
+        ("disaster-second", 0.46, 0.06, 0.9),
+        ("education-first", 0.6, 0.08, 0.98),
         ("education-second", 0.64, 0.08, 1.0),
     ],
 )
@@ -182,8 +182,8 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
     [
         ("cases-triage-stress", 0, 0, 1.0),
         ("cases-triage-stress2", 2, 3, 0.91),
-        ("cases-triage-stress3", 4, 2, 0.92),
-        ("cases-triage-stress4", 2, 1, 0.96),
+        ("cases-triage-stress3", 2, 2, 0.94),
+        ("cases-triage-stress4", 2, 1, 0.95),
     ],
     ids=["read", "unread", "third", "fourth"],
 )
