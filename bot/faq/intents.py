@@ -21,7 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, cast, get_args
 
 from bot.faq.text import Analysis
 
@@ -32,12 +32,12 @@ MODEL_FILE = Path(__file__).with_name("intents.json")
 _DOING = ("E", "J", "X", "IC", "MAG", "MAJ", "NP", "MM", "SF", "SE", "SW", "VV", "VA", "VX", "VC")
 _LAST = 3  # how many morphemes at the end count by position: 나요, 주세요, 네요 ㅋㅋ
 _LETTER = re.compile(r"[가-힣0-9a-zA-Z]")
-CAPPED = 3.0  # a cue counted more than three times adds nothing
+_CAPPED = 3.0  # a cue counted more than three times adds nothing
 
 
 def features(analysis: Analysis, signals: dict[str, float]) -> dict[str, float]:
     """The features of one message: its cue counts, and what its morphemes do."""
-    found = {f"cue:{name}": min(value, CAPPED) for name, value in signals.items()}
+    found = {f"cue:{name}": min(value, _CAPPED) for name, value in signals.items()}
     for form, tag in analysis.morphs:
         if tag.startswith(_DOING):
             found[f"morph:{form}/{tag[:2]}"] = 1.0
@@ -78,6 +78,9 @@ class IntentModel:
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             problem = f"{path}: not an intent model ({exc}); run `make train`"
             raise IntentModelError(problem) from exc
+        unknown = set(model.intents) - set(get_args(Intent))
+        if unknown:
+            raise IntentModelError(f"{path}: {sorted(unknown)} is not an intent")
         sizes = {len(model.bias), *(len(w) for w in model.weights.values())}
         if sizes != {len(model.intents)}:
             raise IntentModelError(f"{path}: weights for {sizes} intents, not {len(model.intents)}")

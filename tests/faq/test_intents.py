@@ -57,6 +57,7 @@ def test_an_unknown_feature_counts_for_nothing():
         ("", "not an intent model"),
         ('{"intents": ["chatter", "question"], "bias": [0.0], "weights": {}}', "weights for"),
         ('{"intents": ["chatter"], "weights": {}}', "'bias'"),
+        ('{"intents": ["maybe"], "bias": [0.0], "weights": {}}', "is not an intent"),
     ],
 )
 def test_a_broken_model_file_is_refused_with_its_path(tmp_path, text, why):
