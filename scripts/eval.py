@@ -147,8 +147,8 @@ def main() -> int:
     answered = {"development data": _answered(cases, results), "held out": []}
     if not (args.dev_only or args.faq or args.cases or args.half):
         passed_on: dict[str, list[dict]] = {}  # set → its answerable questions not answered
-        unread: list[tuple[dict, dict]] = []  # (case, result) of the sets nothing learned from
-        unread_sets: list[tuple[Path, list[dict]]] = []  # … and their FAQs
+        # (FAQ, cases, results) of the sets nothing was read or learned from
+        unread: list[tuple[Path, list[dict], list[dict]]] = []
         for title, own_faq, own_files in HELD_OUT:
             print(f"\n== held out: {title}")
             paths = [OWN / f"{name}.jsonl" for name in own_files]
@@ -158,16 +158,16 @@ def main() -> int:
             mark = " *" if TRAINED & set(own_files) else ""
             summary.append((title + mark, report(own, own_results, show_errors=args.errors)))
             if not mark:
-                unread += list(zip(own, own_results, strict=True))
-                unread_sets.append((own_path, own))
+                unread.append((own_path, own, own_results))
             answered["held out"] += _answered(own, own_results)
             passed_on[" ".join(own_files)] = [
                 c for c, r in zip(own, own_results, strict=True) if c.get("faq") and not r["faq"]
             ]
         print("\n== held out, pooled: every set above neither read nor trained on")
-        pooled = report([c for c, _ in unread], [r for _, r in unread], show_errors=False)
-        summary.append(("unread sets, pooled", pooled))
-        _listen_room(unread_sets)
+        pooled_cases = [case for _, own, _ in unread for case in own]
+        pooled = [result for _, _, own_results in unread for result in own_results]
+        summary.append(("unread sets, pooled", report(pooled_cases, pooled, show_errors=False)))
+        _listen_room([(own_path, own) for own_path, own, _ in unread])
         _summary(summary)
         print("* the intent model is trained on this set (scripts/train_intents.py)")
         _reliability(answered)
