@@ -190,6 +190,23 @@ class LearnedPhrasing(SQLModel, table=True):
     at: datetime = _when()
 
 
+class FaqOffer(SQLModel, table=True):
+    """FAQ entries the bot listed for a resident to choose from: their next message may pick
+    one by its number, or say none fits, and the question then goes to officers. The question
+    is kept as received (like the inbox) until then, and erased with the resident's data."""
+
+    __tablename__ = "faq_offer"
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    chat_id: str
+    user_id: str
+    entry_ids: str  # the offered entries' ids in the order shown, one per line
+    text: str = _text()
+    message_id: str | None = None
+    thread_id: str | None = None
+    at: datetime = _when(index=True)
+
+
 class InfoPost(SQLModel, table=True):
     """Information given to residents (notices, news, officers' posts): 정보 제공 in reports."""
 

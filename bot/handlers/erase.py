@@ -1,9 +1,9 @@
 """Erasing a resident's personal data on request (개인정보 보호법), keeping the anonymous counts.
 
 Removed: their contact, name and platform accounts, the raw events they sent (inbox), what the
-bot sent them 1:1 or in answer to them (outbox), their words in tickets and ticket history and
-in the audit trail. Kept: tickets with category, status, room and dates, so monthly reports
-still add up. The erasure itself is written to the audit trail.
+bot sent them 1:1 or in answer to them (outbox), the choices they were offered, their words in
+tickets and ticket history and in the audit trail. Kept: tickets with category, status, room
+and dates, so monthly reports still add up. The erasure itself is written to the audit trail.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from bot.privacy import extract_contacts, remove_contacts
 from bot.texts import Texts
 from storage.models import (
     AuditEntry,
+    FaqOffer,
     Identity,
     InboxItem,
     LearnedPhrasing,
@@ -61,6 +62,13 @@ def erase_person(
     placeholder = texts("ticket.erased")
     accounts = list(session.exec(select(Identity).where(Identity.person_id == person.id)).all())
     inbox_ids = _erase_inbox(session, accounts, placeholder)
+    for account in accounts:  # choices still open hold the question as asked
+        session.exec(
+            delete(FaqOffer).where(
+                col(FaqOffer.platform) == account.platform,
+                col(FaqOffer.user_id) == account.user_id,
+            )
+        )
     outbox = _erase_outbox(session, accounts, inbox_ids, placeholder)
     contacts = _contacts(session, person)
     tickets = _erase_tickets(session, person, placeholder)
