@@ -13,7 +13,11 @@ KO: dict[str, str] = {
     # --- answering -------------------------------------------------------------------------
     "faq.answer": "{answer}",
     "faq.answer_about": "'{question}'에 대한 안내입니다.\n{answer}",
-    "faq.offer": "혹시 아래 내용 중에 찾으시는 것이 있나요? 번호나 제목을 눌러 주세요.\n{choices}",
+    "faq.offer": (
+        "혹시 아래 내용 중에 찾으시는 것이 있나요? 번호나 제목을 눌러 주세요. "
+        "찾으시는 내용이 없으면 '{none}' 버튼을 눌러 주세요. 담당자에게 전달하겠습니다.\n{choices}"
+    ),
+    "faq.offer_none": "없음",
     "faq.unknown": (
         "정확한 답을 드리기 어려워 담당자에게 전달했습니다 (접수번호 {receipt}). "
         "답변이 오면 이곳에 알려 드리겠습니다."
@@ -330,7 +334,11 @@ KO: dict[str, str] = {
 EN: dict[str, str] = {
     "faq.answer": "{answer}",
     "faq.answer_about": 'About "{question}":\n{answer}',
-    "faq.offer": "Is it one of these? Tap a number or a title.\n{choices}",
+    "faq.offer": (
+        "Is it one of these? Tap a number or a title, or '{none}' and I'll pass your question "
+        "to an officer.\n{choices}"
+    ),
+    "faq.offer_none": "None of these",
     "faq.unknown": (
         "I don't know the exact answer, so I passed your question to an officer "
         "(receipt {receipt}). I'll post the answer here."

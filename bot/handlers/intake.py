@@ -1,4 +1,5 @@
-"""What residents write: answer it from the FAQ, offer choices, or put it in the queue.
+"""What residents write: answer it from the FAQ, offer choices (bot/handlers/offers.py), or put
+it in the queue.
 
 In a `listen` room the bot reads everything but only acts when it is confident, and never
 answers small talk; when addressed (mention, reply, 1:1) it always answers something.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from bot import privacy
 from bot.context import Context
 from bot.faq import FaqSource, understand
+from bot.handlers import offers
 from bot.handlers.queue import TicketQueue
 from bot.messages import Message
 from bot.router import Router
@@ -22,6 +24,8 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
     if privacy.RRN_PLACEHOLDER in message.text:
         # the number was cut out before the message was stored; tell them not to post it
         ctx.reply(ctx.texts("pii.rrn_removed"))
+    if offers.settle(ctx, faq.index, queue):  # "2", or "none of these": a reply to choices
+        return
     result = understand(faq.index, message.text, listen=not addressed)
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
@@ -43,7 +47,12 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         elif decision.outcome == "offer" and addressed and not result.urgent:
             titles = [entry.question for entry in decision.choices]
             listing = "\n".join(f"{i}. {title}" for i, title in enumerate(titles, 1))
-            ctx.reply(ctx.texts("faq.offer", choices=listing), quick_replies=tuple(titles))
+            none = ctx.texts("faq.offer_none")
+            ctx.reply(
+                ctx.texts("faq.offer", choices=listing, none=none),
+                quick_replies=(*titles, none),
+            )
+            offers.remember(ctx, decision.choices)
         elif taken:
             _take_in(ctx, queue, "question", "faq.unknown", urgent=result.urgent)
         return

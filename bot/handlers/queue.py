@@ -15,7 +15,7 @@ from bot import privacy
 from bot.context import Context
 from bot.handlers import deadlines, duplicates
 from bot.handlers.views import format_time
-from bot.messages import Outgoing
+from bot.messages import Event, Outgoing
 from bot.router import UsageError
 from storage.models import Person, ReceiptCounter, Ticket, TicketEvent, TicketFollower
 
@@ -77,10 +77,13 @@ class TicketQueue:
 
     # --- opening ----------------------------------------------------------------------------
 
-    def open(self, ctx: Context, category: str, *, confirmation: str) -> Ticket:
-        """A new ticket from the resident's message: the resident gets its receipt number
+    def open(
+        self, ctx: Context, category: str, *, confirmation: str, asked: Event | None = None
+    ) -> Ticket:
+        """A new ticket from the resident's message (or the earlier one `asked`, which the
+        bot answered with choices none of which fitted): the resident gets its receipt number
         (texts key `confirmation`), then the officer room its summary."""
-        event = ctx.event
+        event = asked or ctx.event
         received = ctx.now.astimezone(ctx.settings.tz)
         ticket = Ticket(
             receipt_no=next_receipt(ctx.session, received.year),
@@ -100,7 +103,7 @@ class TicketQueue:
         ctx.session.add(ticket)
         ctx.session.flush()
         self._record(ctx, ticket, "received", to_status="received", text=ticket.text)
-        self._remember_contact(ctx)
+        self._remember_contact(ctx, event.text)
         ctx.reply(ctx.texts(confirmation, receipt=ticket.receipt_no))
         ctx.to_officers(
             ctx.texts(
@@ -114,10 +117,10 @@ class TicketQueue:
         )
         return ticket
 
-    def _remember_contact(self, ctx: Context) -> None:
+    def _remember_contact(self, ctx: Context, text: str) -> None:
         """A phone number or e-mail the resident wrote is kept on their person, for officers."""
         person = ctx.person
-        found = privacy.extract_contacts(ctx.event.text)
+        found = privacy.extract_contacts(text)
         if person is None or not found:
             return
         known = [c for c in (person.contact or "").split(", ") if c]
@@ -163,7 +166,7 @@ class TicketQueue:
             )
         )
         ctx.session.flush()
-        self._remember_contact(ctx)
+        self._remember_contact(ctx, event.text)
         text = privacy.mask(event.text).text
         self._record(ctx, ticket, "follower", text=text)
         ctx.to_officers(

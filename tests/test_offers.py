@@ -1,0 +1,120 @@
+"""A resident given choices picks one, or says none fits and reaches an officer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.config import load_settings
+from bot.handlers.erase import erase_person
+from bot.texts import Texts
+from storage.models import FaqOffer, Identity, Person, Ticket
+from tests.conftest import CONFIG
+from tests.conversation import MONDAY, Conversation
+
+# Two entries fit "몇 시까지 해요?" equally: the bot lists both rather than guess.
+POOL_FAQ = """
+- id: pool-weekday
+  question: 수영장 평일 이용 시간
+  answer: 군민 수영장은 평일 오전 6시부터 오후 9시까지 엽니다.
+- id: pool-weekend
+  question: 수영장 주말 이용 시간
+  answer: 군민 수영장은 주말에 오전 9시부터 오후 6시까지 엽니다.
+- id: food-waste-bags
+  question: 음식물 쓰레기 봉투는 어디서 사나요?
+  answer: 음식물 쓰레기 봉투는 읍내 마트와 편의점에서 팝니다.
+"""
+ASKED = "수영장 몇 시까지 해요?"
+ANSWERS = {
+    "수영장 평일 이용 시간": "군민 수영장은 평일 오전 6시부터 오후 9시까지 엽니다.",
+    "수영장 주말 이용 시간": "군민 수영장은 주말에 오전 9시부터 오후 6시까지 엽니다.",
+}
+
+
+@pytest.fixture
+async def bot(tmp_path, database_url):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(POOL_FAQ, encoding="utf-8")
+    path = tmp_path / "config.yaml"
+    path.write_text(CONFIG.format(database=database_url, faq=faq), encoding="utf-8")
+    conversation = Conversation(load_settings(path, environ={}))
+    await conversation.start()
+    yield conversation
+    await conversation.stop()
+
+
+async def offered(bot: Conversation, user: str, **where) -> tuple[str, list[str]]:
+    """`user` asks the pool question; returns its message id and the titles the bot listed."""
+    asked = await bot.say(user, ASKED, **where)
+    offer = bot.pop()
+    assert "찾으시는 것이 있나요" in offer.text and "'없음' 버튼" in offer.text
+    titles = [line.split(". ", 1)[1] for line in offer.text.splitlines()[1:]]
+    assert sorted(titles) == sorted(ANSWERS)
+    assert offer.quick_replies == (*titles, "없음")
+    return asked, titles
+
+
+async def test_a_resident_picks_a_choice_by_its_number(bot):
+    _, titles = await offered(bot, "mom-1", room=None)
+    await bot.say("mom-1", "2번이요", room=None)
+    assert bot.pop_text() == ANSWERS[titles[1]]
+    bot.assert_silent()
+
+
+async def test_a_resident_taps_a_title_in_a_group_room(bot):
+    _, titles = await offered(bot, "head-1", room="heads", mention=True)
+    picked = await bot.say("head-1", titles[0], room="heads", mention=True)
+    [answer] = bot.in_room("heads")
+    assert answer.text == ANSWERS[titles[0]] and answer.reply_to == picked
+
+
+async def test_none_of_the_choices_passes_the_question_on_as_asked(bot):
+    asked, _ = await offered(bot, "mom-2", room=None)
+    await bot.say("mom-2", "없음", room=None)
+    receipt = bot.in_room("dm-mom-2")[0].text
+    assert "담당자에게 전달했습니다" in receipt
+    [to_officers] = bot.to_officers()
+    assert ASKED in to_officers.text
+    with Session(bot.app.engine) as session:
+        ticket = session.exec(select(Ticket)).one()
+        assert (ticket.category, ticket.text) == ("question", ASKED)
+        assert ticket.message_id == asked  # the officer's answer will reply to the question
+        assert session.exec(select(FaqOffer)).all() == []  # settled
+
+
+@pytest.mark.parametrize("reply", ["없어요", "다 아니에요", "해당 없음"])
+async def test_residents_say_none_fits_in_their_own_words(bot, reply):
+    await offered(bot, "mom-3", room=None)
+    await bot.say("mom-3", reply, room=None)
+    assert "접수번호" in bot.pop_text()
+
+
+async def test_choices_lapse_when_the_resident_moves_on_or_comes_back_later(bot):
+    await offered(bot, "mom-4", room=None, at=MONDAY)
+    await bot.say("mom-4", "음식물 쓰레기 봉투는 어디서 사나요?", room=None)
+    assert "편의점" in bot.pop_text()
+    await bot.say("mom-4", "2", room=None)  # the choices were dropped: "2" picks nothing
+    assert "수영장" not in bot.pop_text()
+
+    await offered(bot, "mom-4", room=None)
+    await bot.say("mom-4", "1", room=None, at=MONDAY + timedelta(minutes=31))
+    assert "수영장" not in bot.pop_text()
+
+
+async def test_another_residents_number_picks_nothing(bot):
+    await offered(bot, "head-2", room="heads", mention=True)
+    await bot.say("head-3", "2", room="heads", mention=True)
+    assert all("수영장" not in m.text for m in bot.in_room("heads"))
+
+
+async def test_erasing_a_resident_drops_the_choices_holding_their_question(bot):
+    await offered(bot, "mom-5", room=None)
+    with Session(bot.app.engine) as session:
+        person = session.exec(
+            select(Person).join(Identity).where(Identity.user_id == "mom-5")
+        ).one()
+        erase_person(session, person, Texts(), now=bot.clock.now(), by="test")
+        session.commit()
+        assert session.exec(select(FaqOffer)).all() == []
