@@ -69,9 +69,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return uri.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def write_config(tmp_path: Path, database_url: str, extra: str = "") -> Path:
+def write_config(
+    tmp_path: Path, database_url: str, extra: str = "", *, faq: Path = SAMPLE_FAQ
+) -> Path:
     path = tmp_path / "config.yaml"
-    path.write_text(CONFIG.format(database=database_url, faq=SAMPLE_FAQ) + extra, encoding="utf-8")
+    path.write_text(CONFIG.format(database=database_url, faq=faq) + extra, encoding="utf-8")
     return path
 
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from bot.config import load_settings
 from storage.models import AuditEntry, Ticket, TicketEvent
-from tests.conftest import CONFIG
+from tests.conftest import write_config
 from tests.conversation import Conversation
 
 
@@ -162,9 +162,7 @@ async def test_someone_in_danger_is_not_offered_choices_but_passed_to_an_officer
     # two entries fit equally: a resident in danger is not asked to pick one
     faq = tmp_path / "faq.yaml"
     faq.write_text(DV_FAQ, encoding="utf-8")
-    path = tmp_path / "config.yaml"
-    path.write_text(CONFIG.format(database=database_url, faq=faq), encoding="utf-8")
-    bot = Conversation(load_settings(path, environ={}))
+    bot = Conversation(load_settings(write_config(tmp_path, database_url, faq=faq), environ={}))
     await bot.start()
     try:
         await bot.say("mom-7", "남편이 때려요 가정폭력 상담 받고 싶어요", room=None)

@@ -11,7 +11,7 @@ from bot.config import load_settings
 from bot.handlers.erase import erase_person
 from bot.texts import Texts
 from storage.models import FaqOffer, Identity, Person, Ticket
-from tests.conftest import CONFIG
+from tests.conftest import write_config
 from tests.conversation import MONDAY, Conversation
 
 # Two entries fit "몇 시까지 해요?" equally: the bot lists both rather than guess.
@@ -37,8 +37,7 @@ ANSWERS = {
 async def bot(tmp_path, database_url):
     faq = tmp_path / "faq.yaml"
     faq.write_text(POOL_FAQ, encoding="utf-8")
-    path = tmp_path / "config.yaml"
-    path.write_text(CONFIG.format(database=database_url, faq=faq), encoding="utf-8")
+    path = write_config(tmp_path, database_url, faq=faq)
     conversation = Conversation(load_settings(path, environ={}))
     await conversation.start()
     yield conversation
