@@ -38,7 +38,7 @@ READ = (
 TRAINING: list[tuple[str | None, list[str]]] = [
     (None, ["cases-county-extra", "cases-triage-extra", "cases-triage-stress"]),
     (None, ["cases-triage-examples", "chatter-train", "chatter-county-train", "civic-train"]),
-    (None, ["voices-train", "young-train", "hard-train"]),
+    (None, ["voices-train", "young-train", "hard-train", "hard2-train"]),
     *((f"faq-{name}", [f"cases-{name}"]) for name in READ.split()),
     ("faq-economy", ["cases-economy-paraphrased"]),
     ("faq-urban", ["cases-urban-paraphrased"]),

@@ -29,6 +29,7 @@ _VERB_TAGS = ("VV", "VA", "VX", "XSV")
 _PAST = ("었", "았", "였", "ᆻ")
 _EMOTICONS = re.compile(r"(?:[\u1100-\u11ff\u3130-\u318f^;:~.!?]|\s)+$")
 _DONE = frozenset({("ᆫ", "ETM"), ("은", "ETM")})
+_SOMEONE = frozenset({("분", "NNB"), ("분", "NNG"), ("사람", "NNG")})
 _SUPPOSING = frozenset({"면", "으면"})
 _WHETHER = frozenset({("는지", "EC"), ("ᆫ지", "EC"), ("은지", "EC")})
 # -ㅂ니까 asks (됩니까, 합니까); -니까 after an open syllable gives a reason (혼자 사니까)
@@ -248,7 +249,7 @@ def signals(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> d
         "saying": float(cues.saying.count(frozenset(), squeezed)),
         "past": float(_past(morphs)),
         "chatter": float(cues.chatter.count(words, squeezed)),
-        "room": float(cues.room.count(frozenset(), squeezed)),
+        "room": float(cues.room.count(frozenset(), squeezed) + _anyone_who(morphs)),
         "thanked": float(cues.thanked.count(frozenset(), squeezed) > 0),
         # laughing about oneself (ㅋㅋ 나 또 …): one's own mishap, told to friends
         "laughing": float(laughter and bool(words & cues.self_words)),
@@ -258,6 +259,26 @@ def signals(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> d
         "known": float(_known(analysis)),
         "danger": float(dangerous(analysis, cues)),
     }
+
+
+def _anyone_who(morphs: Morphs) -> bool:
+    """타 본 분 계세요?, 맞고 온 사람 있어요?: asking the room whether anyone has done
+    something (a past relative clause, then someone, then whether they exist), which asks
+    neighbours, not the county (받을 수 있는 분이 누구 is present, and asks who qualifies)."""
+    for number, (form, tag) in enumerate(morphs[:-2]):
+        if (form, tag) not in _DONE or morphs[number + 1] not in _SOMEONE:
+            continue
+        rest = morphs[number + 2 :]
+        for (after, tag), (_, following) in zip(rest, (*rest[1:], ("", "")), strict=True):
+            if after.startswith(("있", "계")) and tag in ("VA", "VV", "NNG"):
+                return True
+            # another verb first (받은 분도 신청해야 하나요), or something else that exists
+            # (귀농한 사람 지원 있어요?: support for them); a place on the way is fine (이 방에)
+            if tag.startswith(_VERB_TAGS) or tag in ("EF", "SF"):
+                break
+            if tag.startswith("NN") and following != "JKB":
+                break
+    return False
 
 
 def _past(morphs: Morphs) -> bool:

@@ -144,10 +144,10 @@ def test_departments_asked_in_residents_own_words_keep_their_figures(
 @pytest.mark.parametrize(
     ("cases", "top1", "wrong", "intent"),
     [
-        ("disaster-first", 0.46, 0.06, 0.94),
-        ("disaster-second", 0.46, 0.06, 0.9),
-        ("education-first", 0.6, 0.08, 0.98),
-        ("education-second", 0.64, 0.08, 1.0),
+        ("disaster-first", 0.46, 0.06, 0.9),
+        ("disaster-second", 0.46, 0.06, 0.92),
+        ("education-first", 0.6, 0.08, 1.0),
+        ("education-second", 0.64, 0.08, 0.98),
     ],
 )
 def test_departments_asked_twice_by_different_residents_keep_their_figures(
@@ -181,11 +181,12 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
     ("name", "escalated", "lost", "accuracy"),
     [
         ("cases-triage-stress", 0, 0, 1.0),
-        ("cases-triage-stress2", 2, 3, 0.91),
-        ("cases-triage-stress3", 2, 2, 0.94),
-        ("cases-triage-stress4", 2, 1, 0.95),
+        ("cases-triage-stress2", 2, 5, 0.91),
+        ("cases-triage-stress3", 1, 1, 0.96),
+        ("cases-triage-stress4", 2, 1, 0.96),
+        ("cases-triage-stress5", 10, 1, 0.89),
     ],
-    ids=["read", "unread", "third", "fourth"],
+    ids=["read", "unread", "third", "fourth", "fifth"],
 )
 def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
     """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
