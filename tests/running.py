@@ -9,13 +9,21 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_FAQ, write_config
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def web_county(tmp_path: Path, database_url: str, *, faq: Path = SAMPLE_FAQ) -> RunningBot:
+    """The test county running in its own process, its web chat on a free port."""
+    port = free_port()
+    config = write_config(tmp_path, database_url, faq=faq)
+    config.write_text(config.read_text().replace("port: 0", f"port: {port}"))
+    return RunningBot(config, port).start()
 
 
 class RunningBot:

@@ -13,6 +13,7 @@ from bot.texts import Texts
 from storage.models import FaqOffer, Identity, Person, Ticket
 from tests.conftest import write_config
 from tests.conversation import MONDAY, Conversation
+from tests.running import web_county
 
 # Two entries fit "몇 시까지 해요?" equally: the bot lists both rather than guess.
 POOL_FAQ = """
@@ -117,3 +118,33 @@ async def test_erasing_a_resident_drops_the_choices_holding_their_question(bot):
         erase_person(session, person, Texts(), now=bot.clock.now(), by="test")
         session.commit()
         assert session.exec(select(FaqOffer)).all() == []
+
+
+@pytest.fixture
+def running(tmp_path, database_url):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(POOL_FAQ, encoding="utf-8")
+    bot = web_county(tmp_path, database_url, faq=faq)
+    yield bot
+    bot.stop()
+
+
+@pytest.mark.browser
+def test_in_the_web_chat_a_resident_taps_a_choice_and_later_none_of_them(running, chromium):
+    page = chromium.new_context().new_page()
+    page.goto(f"{running.url}/chat")
+    page.select_option("#room", "dm")
+    page.fill("#name", "지은맘")
+    page.click("#enter")
+    page.wait_for_selector("#text:enabled")
+
+    page.fill("#text", ASKED)
+    page.press("#text", "Enter")
+    page.click(".quick button:has-text('수영장 주말 이용 시간')")
+    page.wait_for_selector(".msg.bot:has-text('주말에 오전 9시부터 오후 6시까지')")
+
+    page.fill("#text", ASKED)
+    page.press("#text", "Enter")
+    page.wait_for_selector(".quick >> nth=1")
+    page.locator(".quick").last.locator("button:has-text('없음')").click()
+    page.wait_for_selector(".msg.bot:has-text('담당자에게 전달했습니다')")

@@ -9,16 +9,12 @@ import re
 import aiohttp
 import pytest
 
-from tests.conftest import write_config
-from tests.running import RunningBot, free_port
+from tests.running import web_county
 
 
 @pytest.fixture
 def running(tmp_path, database_url):
-    port = free_port()
-    config = write_config(tmp_path, database_url)
-    config.write_text(config.read_text().replace("port: 0", f"port: {port}"))
-    bot = RunningBot(config, port).start()
+    bot = web_county(tmp_path, database_url)
     yield bot
     bot.stop()
 
