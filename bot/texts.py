@@ -18,6 +18,10 @@ KO: dict[str, str] = {
         "찾으시는 내용이 없으면 '{none}' 버튼을 눌러 주세요. 담당자에게 전달하겠습니다.\n{choices}"
     ),
     "faq.offer_none": "없음",
+    "faq.offer_range": (
+        "1부터 {count}까지의 번호 중에서 골라 주세요. 찾으시는 내용이 없으면 '{none}' 버튼을 "
+        "눌러 주세요."
+    ),
     "faq.unknown": (
         "정확한 답을 드리기 어려워 담당자에게 전달했습니다 (접수번호 {receipt}). "
         "답변이 오면 이곳에 알려 드리겠습니다."
@@ -339,6 +343,7 @@ EN: dict[str, str] = {
         "to an officer.\n{choices}"
     ),
     "faq.offer_none": "None of these",
+    "faq.offer_range": "Pick a number from 1 to {count}, or '{none}' if none of them fits.",
     "faq.unknown": (
         "I don't know the exact answer, so I passed your question to an officer "
         "(receipt {receipt}). I'll post the answer here."

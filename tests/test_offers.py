@@ -63,6 +63,14 @@ async def test_a_resident_picks_a_choice_by_its_number(bot):
     bot.assert_silent()
 
 
+async def test_a_number_beyond_the_choices_is_asked_again(bot):
+    _, titles = await offered(bot, "mom-6", room=None)
+    await bot.say("mom-6", "3", room=None)
+    assert bot.pop_text().startswith("1부터 2까지의 번호 중에서 골라 주세요.")
+    await bot.say("mom-6", "1", room=None)
+    assert bot.pop_text() == ANSWERS[titles[0]]
+
+
 async def test_a_resident_taps_a_title_in_a_group_room(bot):
     _, titles = await offered(bot, "head-1", room="heads", mention=True)
     picked = await bot.say("head-1", titles[0], room="heads", mention=True)

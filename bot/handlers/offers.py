@@ -64,10 +64,16 @@ def settle(ctx: Context, index: FaqIndex, queue: TicketQueue) -> bool:
     offer = _pending(ctx)
     if offer is None:
         return False
-    ctx.session.delete(offer)  # the next message settles the choices, whatever it says
     text = ctx.event.text.strip()
     offered = [entry for i in offer.entry_ids.split("\n") if (entry := index.entry(i))]
-    picked = _picked(text, offered)
+    number = _NUMBER.match(text) if offered else None  # (the FAQ may have dropped them)
+    if number and not 1 <= int(number.group(1)) <= len(offered):  # 4 of three choices
+        ctx.reply(
+            ctx.texts("faq.offer_range", count=len(offered), none=ctx.texts("faq.offer_none"))
+        )
+        return True
+    ctx.session.delete(offer)  # the next message settles the choices, whatever it says
+    picked = offered[int(number.group(1)) - 1] if number else _titled(text, offered)
     if picked is not None:
         ctx.reply(ctx.texts("faq.answer", answer=picked.answer))
         return True
@@ -92,9 +98,6 @@ def _pending(ctx: Context) -> FaqOffer | None:
     ).first()
 
 
-def _picked(text: str, offered: list[FaqEntry]) -> FaqEntry | None:
-    """The entry a reply picks: by its number in the list, or by its title (a tapped button)."""
-    number = _NUMBER.match(text)
-    if number and int(number.group(1)) <= len(offered):
-        return offered[int(number.group(1)) - 1]
+def _titled(text: str, offered: list[FaqEntry]) -> FaqEntry | None:
+    """The entry whose title the reply is (a tapped button)."""
     return next((entry for entry in offered if entry.question == text), None)
