@@ -185,8 +185,9 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
         ("cases-triage-stress3", 1, 1, 0.96),
         ("cases-triage-stress4", 2, 1, 0.96),
         ("cases-triage-stress5", 10, 1, 0.89),
+        ("cases-triage-hard", 47, 6, 0.86),
     ],
-    ids=["read", "unread", "third", "fourth", "fifth"],
+    ids=["read", "unread", "third", "fourth", "fifth", "hard"],
 )
 def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
     """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
