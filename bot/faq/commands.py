@@ -6,14 +6,16 @@ Registered at every start of the CLI, so nothing heavy is imported at module lev
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from bot.faq.index import FaqIndex
+
+READ_SIZE = 1 << 16  # bytes of stdin read at once: some hundreds of messages
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -101,31 +103,46 @@ def _index(args: argparse.Namespace) -> FaqIndex | None:
 def _triage(args: argparse.Namespace) -> int:
     """The contract of DESIGN §3: one JSON object per input line, in order."""
     from bot.faq import understand
+    from bot.faq.text import read_ahead
 
     index = _index(args)
     if index is None:
         return 2
-    # One message per "\n"-terminated line, whatever else a line holds (a lone "\r",
-    # bytes that are not UTF-8): the output must keep step with the input.
-    source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="\n")
     out = sys.stdout.buffer
     try:
-        for line in source:
-            text = line.removesuffix("\n").removesuffix("\r")
-            result = understand(index, text, listen=True)
-            decision = result.decision
-            answered = result.intent == "question" and decision.outcome == "answer"
-            record = {
-                "text": text,
-                "intent": result.intent,
-                "faq": decision.entry.id if answered and decision.entry else None,
-                "score": round(decision.score, 4),
-            }
-            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        for window in _windows(sys.stdin.buffer):
+            for text in read_ahead(window):
+                result = understand(index, text, listen=True)
+                decision = result.decision
+                answered = result.intent == "question" and decision.outcome == "answer"
+                record = {
+                    "text": text,
+                    "intent": result.intent,
+                    "faq": decision.entry.id if answered and decision.entry else None,
+                    "score": round(decision.score, 4),
+                }
+                out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+            out.flush()  # a caller that writes a line and waits for its answer gets it now
     finally:
-        source.detach()  # leave stdin open for whoever called us
         out.flush()
     return 0
+
+
+def _windows(stream: BinaryIO) -> Iterator[list[str]]:
+    """The lines that have arrived on `stream`, as many as are there at each read (the analyser
+    reads them together). One message per "\n"-terminated line, whatever else a line holds
+    (a lone "\r", bytes that are not UTF-8): the output must keep step with the input."""
+    pending = b""
+    while chunk := stream.read1(READ_SIZE):
+        *lines, pending = (pending + chunk).split(b"\n")
+        if lines:
+            yield [_line(line) for line in lines]
+    if pending:
+        yield [_line(pending)]
+
+
+def _line(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace").removesuffix("\r")
 
 
 def _check(args: argparse.Namespace) -> int:

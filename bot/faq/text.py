@@ -13,6 +13,7 @@ import functools
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ JOIN_TAGS = NOUN_TAGS | VERB_TAGS | {"XPN", "XSN", "VX", "VX-R", "VX-I", "MM"}
 
 _kiwi: Kiwi | None = None
 _kiwi_lock = threading.Lock()
+# Texts the analyser has read ahead of use (`read_ahead`): cleaned text → (text as read, tokens)
+_ready: dict[str, tuple[str, list[Token]]] = {}
 
 
 def kiwi() -> Kiwi:
@@ -46,8 +49,9 @@ def kiwi() -> Kiwi:
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                # one worker thread: each call is a single short text (num_workers=0 is deprecated)
-                analyser = Kiwi(num_workers=1, load_default_dict=False, load_multi_dict=False)
+                # two worker threads, one per core: a single text is read on one of them, a
+                # batch (`read_ahead`) on both while the caller matches
+                analyser = Kiwi(num_workers=2, load_default_dict=False, load_multi_dict=False)
                 analyser.tokenize("준비")  # finishes the lazy initialisation now
                 _kiwi = analyser
     return _kiwi
@@ -97,6 +101,24 @@ def analyse(text: str) -> Analysis:
     """Analyse a text (cached: the same words come back in chats and in the FAQ)."""
     cleaned = default_lexicon().rewrite(clean(text))
     return _reduced(*_analysed(cleaned)) if cleaned else _reduced("", (), (), (), ())
+
+
+def read_ahead(texts: Sequence[str]) -> Iterator[str]:
+    """Each of `texts`, in order, once the analyser has read it, while its worker threads read
+    the next ones: the caller's matching of one message overlaps the analysis of the next (the
+    contract CLI reads stdin this way). `analyse` finds each result ready; nothing else changes."""
+    done = 0
+    try:
+        cleaned = [default_lexicon().rewrite(clean(text)) for text in texts]
+        read = [_spaced(text) if _RUN_ON.search(text) else text for text in cleaned]
+        for key, spaced, tokens in zip(cleaned, read, kiwi().tokenize(read), strict=True):
+            _ready[key] = (spaced, tokens)
+            yield texts[done]
+            done += 1
+    except Exception:  # the analyser must never take the bot down: `analyse` reads the rest
+        yield from texts[done:]
+    finally:
+        _ready.clear()  # a result `analyse` had cached already is not kept
 
 
 def _reduced(
@@ -150,9 +172,12 @@ def _analysed(
     """The text as analysed (spaces put back in run-on text), its morphemes and words (is a
     word a verb or adjective form?), and where each begins."""
     try:
-        if _RUN_ON.search(text):  # 명절당일에도쓰레기수거하나요: put the spaces back first
-            text = _spaced(text)
-        tokens = kiwi().tokenize(text)
+        if text in _ready:
+            text, tokens = _ready.pop(text)
+        else:
+            if _RUN_ON.search(text):  # 명절당일에도쓰레기수거하나요: put the spaces back first
+                text = _spaced(text)
+            tokens = kiwi().tokenize(text)
     except Exception:  # the analyser must never take the bot down; fall back to words
         spans = [(m.start(), m.group().lower()) for m in _WORD_SPAN.finditer(text)]
         parts = [(at, word) for at, span in spans for word in _NON_WORD.split(span) if word]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import select
 import subprocess
 import sys
 
@@ -52,6 +54,37 @@ def test_triage_keeps_step_with_binary_ish_input():
     )
     records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert [r["text"] for r in records] == ["첫째 줄", "\ufffd\ufffd\x00bad", "셋째\r줄", ""]
+
+
+def test_triage_answers_each_line_as_it_arrives():
+    """A tool that writes one message and waits for its answer is not kept waiting for the
+    rest of the input."""
+    triage = subprocess.Popen(
+        [sys.executable, "-m", "bot", "triage", "--faq", str(COUNTY_FAQ), "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # as piped
+    )
+    try:
+        for question, entry in [
+            ("음식물 쓰레기 봉투 어디서 사요?", "food-waste"),
+            ("감사합니다", None),
+        ]:
+            triage.stdin.write(question.encode() + b"\n")
+            triage.stdin.flush()
+            record = json.loads(_line_within(triage.stdout, seconds=60))
+            assert (record["text"], record["faq"]) == (question, entry)
+        triage.stdin.close()
+        assert triage.wait(timeout=60) == 0
+    finally:
+        triage.kill()
+
+
+def _line_within(stream, *, seconds: float) -> bytes:
+    ready, _, _ = select.select([stream], [], [], seconds)
+    assert ready, f"no answer within {seconds} s"
+    return stream.readline()
 
 
 def test_triage_refuses_a_malformed_faq(write_faq, capsys):

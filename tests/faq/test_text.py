@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.faq.lexicon import default_lexicon
-from bot.faq.text import analyse, clean
+from bot.faq.text import analyse, clean, read_ahead
 
 
 def content(text: str) -> set[str]:
@@ -179,3 +179,23 @@ def test_a_dialect_ending_the_analyser_cannot_space_off_is_still_read():
 
 def test_crying_and_laughing_letters_are_not_words():
     assert analyse("강아지가 안 들어와 ㅠㅠ ㅋㅋ").terms == ("강아지", "들어오다")
+
+
+def test_texts_read_ahead_in_a_batch_are_analysed_as_each_alone():
+    texts = [
+        "명절당일에도쓰레기수거하나요",  # run-on: spaced before it is read
+        "가로등이 꺼졌는디 언제 고쳐준당가",  # dialect endings
+        "",
+        "👍👍👍",
+        "\x00\xff 바이너리",
+        "도서관 몇 시에 열어요? " * 800,
+        "도서관 몇 시에 열어요? ",  # the same words twice in one batch
+        "도서관 몇 시에 열어요? ",
+    ]
+    alone = []
+    for text in texts:
+        analyse.cache_clear()
+        alone.append(analyse(clean(text)))
+    analyse.cache_clear()
+    ahead = [analyse(clean(text)) for text in read_ahead(texts)]
+    assert ahead == alone
