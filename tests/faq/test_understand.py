@@ -175,3 +175,22 @@ def test_다들_addresses_the_room_only_as_a_word(health):
         "question"
     )
     assert understand(health, "다들 잘 들어가셨어요?", listen=True).intent == "chatter"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "읍내 안과 두 군데 중에 어디가 더 잘 봐요?",
+        "미용실 커트 잘하는 데가 어디예요?",
+        "피아노 학원 어느 쪽이 나아요?",
+        "한의원 어디가 침 잘 놔요?",
+    ],
+)
+def test_asking_neighbours_which_clinic_or_shop_is_better_is_not_acted_on(county, text):
+    result = understand(county, text, listen=True)
+    assert result.intent == "chatter" or not result.confident
+
+
+def test_asking_where_a_county_service_is_still_is_a_question(county):
+    result = understand(county, "보건소 치과 진료는 어디서 받아요?", listen=True)
+    assert result.intent == "question" and result.confident
