@@ -40,6 +40,8 @@ class Event:
     is_direct: bool = False
     addressed: bool = False
     """The bot was mentioned or replied to (always true in a 1:1 chat)."""
+    to_member: bool = False
+    """A reply to another member's message: neighbours talking to each other."""
 
     def to_json(self) -> str:
         data = dataclasses.asdict(self)

@@ -44,10 +44,12 @@ class Conversation:
         room: str | None = "parenting",
         name: str | None = None,
         mention: bool = False,
+        to_member: bool = False,
         at: datetime | None = None,
         platform: str = PLATFORM,
     ) -> str:
-        """`user` writes `text` in `room` (a room key), or 1:1 with `room=None`.
+        """`user` writes `text` in `room` (a room key), or 1:1 with `room=None`; `to_member`:
+        as a reply to another member's message.
 
         Returns the message id, so a test can check what the bot replied to."""
         if at is not None:
@@ -68,6 +70,7 @@ class Conversation:
                 message_id=message_id,
                 is_direct=config_room is None,
                 addressed=config_room is None or mention,
+                to_member=to_member,
             )
         )
         await self.app.drain()

@@ -78,6 +78,17 @@ async def test_small_talk_in_a_listen_room_gets_no_answer(bot):
     bot.assert_silent()
 
 
+async def test_a_reply_to_a_neighbour_needs_more_certainty_before_it_reaches_officers(bot):
+    # neighbours answering each other: "me too" is said to them, not to the county
+    said = "저희 골목 가로등도 어제부터 깜빡깜빡해요"
+    await bot.say("mom-3", said, to_member=True)
+    bot.assert_silent()
+    told = await bot.say("mom-2", said)  # said to the room, the same words are taken in
+    [reply] = bot.in_room("parenting")
+    assert reply.reply_to == told and "접수번호" in reply.text
+    assert bot.to_officers()
+
+
 async def test_a_redelivered_event_is_handled_once(bot):
     from bot.messages import parse_text
 

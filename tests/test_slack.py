@@ -131,6 +131,26 @@ async def test_a_slash_command_is_acknowledged_before_the_work_is_done(slack, ht
 # --- what the adapter makes of Slack's events -------------------------------------------------
 
 
+async def test_a_thread_reply_to_a_neighbour_is_marked_as_talk_between_members(
+    slack, sqlite_county
+):
+    heard: list[Event] = []
+
+    async def dispatch(event):
+        heard.append(event)
+
+    adapter = SlackAdapter(sqlite_county(slack=slack.section()), WebServer("x", 0))
+    await adapter.start(dispatch)
+    try:
+        told = await slack.say(YOUTH, JIEUN, "청년센터 앞 가로등이 꺼졌어요")
+        await slack.say(YOUTH, SEOJUN, "저희 골목도 깜빡깜빡해요", thread_ts=told)
+        await slack.say(YOUTH, JIEUN, "사진도 올릴게요", thread_ts=told)  # her own thread
+        await slack.wait_until(lambda: len(heard) >= 3)
+    finally:
+        await adapter.stop()
+    assert [event.to_member for event in heard] == [False, True, False]
+
+
 async def test_slack_events_become_neutral_events(slack, sqlite_county):
     heard = []
 

@@ -288,6 +288,24 @@ async def test_updates_become_neutral_events(telegram, sqlite_county):
     assert len({e.delivery_id for e in heard}) == 6
 
 
+async def test_a_reply_to_a_neighbour_is_marked_as_talk_between_members(telegram, sqlite_county):
+    heard: list[Event] = []
+
+    async def dispatch(event):
+        heard.append(event)
+
+    adapter = TelegramAdapter(sqlite_county(telegram=telegram.section()), WebServer("x", 0))
+    await adapter.start(dispatch)
+    try:
+        told = telegram.say(PARENTING, JIEUN, "지은맘", "놀이터 앞 가로등이 꺼졌어요")
+        telegram.say(PARENTING, SEOJUN, "서준맘", "저희 골목도 깜빡깜빡해요", reply_to=told)
+        telegram.say(PARENTING, JIEUN, "지은맘", "사진도 올릴게요", reply_to=told)  # her own
+        await telegram.wait_until(lambda: len(heard) >= 3)
+    finally:
+        await adapter.stop()
+    assert [event.to_member for event in heard] == [False, True, False]
+
+
 async def test_a_polled_update_the_core_cannot_store_yet_is_tried_again(telegram, sqlite_county):
     heard: list[Event] = []
     failures = [RuntimeError("database is locked")] * 2

@@ -213,7 +213,8 @@ class SlackAdapter(Adapter):
             return  # a file shared without a word, as on Telegram: nothing to read
         direct = event.get("channel_type") == "im"
         mentioned = event["type"] == "app_mention" or f"<@{self.bot_user_id}>" in text
-        replied = event.get("parent_user_id") == self.bot_user_id
+        parent = event.get("parent_user_id")
+        replied = parent == self.bot_user_id
         await self._deliver(
             parse_text(
                 platform=PLATFORM,
@@ -227,6 +228,7 @@ class SlackAdapter(Adapter):
                 thread_id=event.get("thread_ts"),
                 is_direct=direct,
                 addressed=direct or mentioned or replied,
+                to_member=parent not in (None, user, self.bot_user_id),
             )
         )
 

@@ -284,6 +284,7 @@ class TelegramAdapter(Adapter):
             return []
         fields = _fields(message, message.from_user, update.update_id)
         fields["addressed"] = fields["is_direct"] or self._mentions_me(message)
+        fields["to_member"] = self._answers_member(message)
         fields["text"] = self._without_mention(text)
         return [parse_text(**fields)]
 
@@ -305,6 +306,14 @@ class TelegramAdapter(Adapter):
             message_id=str((asked or shown).message_id),
         )
         return [Message(**fields)]
+
+    def _answers_member(self, message: TelegramMessage) -> bool:
+        """A reply to someone else's message (a topic's opening message is no reply)."""
+        reply = message.reply_to_message
+        author = reply.from_user if reply is not None else None
+        if author is None or author.is_bot or author.id == message.from_user.id:
+            return False
+        return not (message.is_topic_message and reply.message_id == message.message_thread_id)
 
     def _mentions_me(self, message: TelegramMessage) -> bool:
         me = self.application.bot

@@ -10,9 +10,10 @@ from bot.faq.text import analyse, clean
 from bot.faq.triage import Intent, about_harm, triage
 
 # The intent model's probability a listen room needs before it acts, and more when the message
-# carries small-talk cues (형님, ㅋㅋ, 다녀오신 분?): acting on small talk is the worst failure
-# after a wrong answer. Chosen leave-one-set-out on the training sets (scripts/train_intents.py):
-# small talk acted on 6 → 1 of 186, civic messages acted on rightly 1,250 → 1,226 of 1,285.
+# carries small-talk cues (형님, ㅋㅋ, 다녀오신 분?) or replies to another member: acting on
+# small talk is the worst failure after a wrong answer. Chosen leave-one-set-out on the training
+# sets (scripts/train_intents.py): small talk acted on 6 → 1 of 186, civic messages acted on
+# rightly 1,250 → 1,226 of 1,285.
 CONFIDENT = 0.6
 CONFIDENT_CHATTY = 0.8
 log = logging.getLogger(__name__)
@@ -32,13 +33,17 @@ class Understanding:
 _NOTHING = Decision("unknown", None, (), 0.0)
 
 
-def understand(index: FaqIndex, text: str, *, listen: bool) -> Understanding:
+def understand(
+    index: FaqIndex, text: str, *, listen: bool, to_member: bool = False
+) -> Understanding:
     """Classify the message and match it against the FAQ; never raises.
 
     In a listen room (`listen=True`) only a confident answer is given: offers are dropped,
-    and a question the FAQ cannot answer is passed on only when the triage is sure. When the
-    bot is addressed, a message that asks something is taken as a question even if its topic
-    is not the county's (the resident wants an answer, or to be told there is none).
+    and a question the FAQ cannot answer is passed on only when the triage is sure, surer
+    still when the message carries small-talk cues or replies to another member
+    (`to_member`: neighbours talking). When the bot is addressed, a message that asks
+    something is taken as a question even if its topic is not the county's (the resident
+    wants an answer, or to be told there is none).
     """
     try:
         cleaned = clean(text)
@@ -56,7 +61,8 @@ def understand(index: FaqIndex, text: str, *, listen: bool) -> Understanding:
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
     if listen and (intent != "question" or decision.outcome == "offer"):
         decision = Decision("unknown", None, (), decision.score)
-    chatty = not urgent and bool(signals["chatter"] or signals["laughter"] or signals["room"])
+    cued = signals["chatter"] or signals["laughter"] or signals["room"]
+    chatty = not urgent and bool(cued or to_member)
     needed = CONFIDENT_CHATTY if chatty else CONFIDENT
     return Understanding(intent, confidence, confidence >= needed, decision, urgent)
 

@@ -26,7 +26,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         ctx.reply(ctx.texts("pii.rrn_removed"))
     if offers.settle(ctx, faq.index, queue):  # "2", or "none of these": a reply to choices
         return
-    result = understand(faq.index, message.text, listen=not addressed)
+    result = understand(faq.index, message.text, listen=not addressed, to_member=message.to_member)
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
     if result.intent == "chatter":

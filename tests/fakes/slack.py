@@ -61,6 +61,7 @@ class FakeSlack(FakeServer):
         self.members: dict[str, int] = {}
         self.names: dict[str, str] = {}
         """Display names by member id, for `users.info` (others are `user_not_found`)."""
+        self._authors: dict[str, str] = {}  # ts → who wrote it, for a thread's parent_user_id
         self.events_url: str | None = None
         """HTTP mode: where events are posted (signed); unset, they go over the socket."""
         self.connected = asyncio.Event()
@@ -132,10 +133,11 @@ class FakeSlack(FakeServer):
             "channel_type": "im" if direct else "channel",
             **extra,
         }
+        self._authors[ts] = user
         if thread_ts:
             event["thread_ts"] = thread_ts
             parent = next((p for p in self.posted if p.ts == thread_ts), None)
-            event["parent_user_id"] = BOT_USER if parent else user
+            event["parent_user_id"] = BOT_USER if parent else self._authors.get(thread_ts, user)
         return event
 
     def callback(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:

@@ -35,7 +35,7 @@ def test_a_listen_room_needs_more_certainty_to_act_on_a_message_with_small_talk_
     county, monkeypatch
 ):
     """With the intent model 70 % sure of every message, only the one without small-talk cues
-    (형님) is acted on."""
+    (형님), said to the room rather than as a reply to another member, is acted on."""
     odds = {"chatter": 1.0, "inconvenience": 7.0, "question": 1.0, "suggestion": 1.0}
     seventy = IntentModel(tuple(odds), tuple(math.log(o) for o in odds.values()), {})
     monkeypatch.setattr("bot.faq.triage.default_model", lambda: seventy)
@@ -44,6 +44,10 @@ def test_a_listen_room_needs_more_certainty_to_act_on_a_message_with_small_talk_
     assert told_a_neighbour.intent == told_the_room.intent == "inconvenience"
     assert told_a_neighbour.confidence == pytest.approx(0.7) == told_the_room.confidence
     assert told_the_room.confident and not told_a_neighbour.confident
+    replying = understand(
+        county, "면사무소 앞 가로등 또 나갔어요 새터마을 입구", listen=True, to_member=True
+    )
+    assert replying.confidence == pytest.approx(0.7) and not replying.confident
 
 
 def test_a_clear_question_is_answered_in_a_listen_room(county):
