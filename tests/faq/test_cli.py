@@ -56,6 +56,20 @@ def test_triage_keeps_step_with_binary_ish_input():
     assert [r["text"] for r in records] == ["첫째 줄", "\ufffd\ufffd\x00bad", "셋째\r줄", ""]
 
 
+def test_triage_reads_a_line_longer_than_one_read_and_a_last_line_without_newline():
+    long = "가로등 " * 40_000  # 280,000 characters: stdin is read 64 KiB at a time
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "triage", "--faq", str(COUNTY_FAQ), "--jsonl"],
+        input=f"{long}\n감사합니다\n도서관 몇 시에 열어요?".encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert [r["text"] for r in records] == [long, "감사합니다", "도서관 몇 시에 열어요?"]
+
+
 def test_triage_answers_each_line_as_it_arrives():
     """A tool that writes one message and waits for its answer is not kept waiting for the
     rest of the input."""
