@@ -3,9 +3,9 @@
 Each entry is reduced to concepts (lemmas mapped through the civic lexicon) from its question
 and variants (the core) and from its answer and tags (weaker evidence). A message scores
 against an entry by how much of what it says the entry covers and how much of one of the
-entry's phrasings it covers, rare words weighing more than common ones. The bot answers only
-when the best entry scores high, is clearly ahead of the others, and leaves no weighty word of
-the message uncovered (what residents ask about beyond the FAQ is usually named by a word the
+entry's phrasings it covers, rare words weighing more than common ones (rare in this FAQ, and
+in Korean at large: bot/faq/rarity.py). The bot answers only when the best entry scores high,
+is clearly ahead of the others, and leaves no weighty word of the message uncovered (what residents ask about beyond the FAQ is usually named by a word the
 FAQ never uses: 팩스, 입장료).
 """
 
@@ -23,6 +23,7 @@ from typing import Literal
 from bot.faq.concepts import Concepts, default_concepts
 from bot.faq.entries import FaqEntry, load_entries
 from bot.faq.fuzzy import Speller
+from bot.faq.rarity import specificity
 from bot.faq.text import NOUN_TAGS, Analysis, analyse
 
 # Thresholds chosen on half of the development data and checked on the other half and on a
@@ -38,7 +39,8 @@ SLIGHT = 0.25  # an entry covering less of what a message says is neither answer
 GAP = 0.45  # not answered when the entry misses a word carrying this share of the message
 EXTRA_WEIGHT = 0.5  # answer and tag words count half as much as question words
 EXTRA_DF = 0.3  # an answer mentioning a word makes it less rare, but less than a question
-UNKNOWN_NOUN = 1.2  # weight of a noun no entry uses, relative to the rarest FAQ word
+UNKNOWN_NOUN = 1.2  # weight of a specific noun no entry uses, relative to the rarest FAQ word
+KNOWN_SHARE = 0.85  # a noun the FAQ uses keeps this share of its weight however everyday it is
 UNKNOWN_VERB = 0.4
 LIGHT = 0.3  # people, times, vague places
 PREAMBLE = 0.5  # words outside the sentence that asks
@@ -262,10 +264,12 @@ class FaqIndex:
                     # part of a compound the FAQ uses: related, more loosely than the word
                     broad = self._part_of(term)
                     known = [self._idf[c] for c in broad]
-                if known:
+                if known and term in nouns:  # 학교 is rare in a library FAQ, not in Korean
+                    weight = max(known) * (KNOWN_SHARE + (1 - KNOWN_SHARE) * specificity(term))
+                elif known:
                     weight = max(known)
                 elif term in nouns and len(term) > 1:
-                    weight = UNKNOWN_NOUN * self._rarest
+                    weight = UNKNOWN_NOUN * self._rarest * specificity(term)
                 else:
                     weight = UNKNOWN_VERB * self._rarest
                 if term in self.concepts.light:

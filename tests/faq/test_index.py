@@ -8,6 +8,7 @@ import pytest
 
 from bot.faq import FaqIndex
 from bot.faq.index import Candidate, Decision
+from bot.faq.rarity import EVERYDAY, specificity
 from tests.faq.conftest import COUNTY_FAQ, DATA
 
 POOL = """
@@ -58,6 +59,19 @@ def test_an_entry_sharing_only_a_generic_word_is_neither_answered_nor_offered(co
 def test_a_word_the_entry_does_not_cover_blocks_the_answer(county):
     # 팩스 is what is asked; the office-hours entry only shares the place
     assert county.decide("군청 민원실에서 팩스 보내 주는 것도 돼?").outcome != "answer"
+
+
+def test_an_everyday_word_the_faq_never_uses_weighs_less_than_a_specific_one(county):
+    # neither is in the county FAQ; 나이 is in every conversation, 영수증 says what is asked
+    weights = {u.term: u.weight for u in county._units("나이 들어서 기부금 영수증 받을 수 있어요?")}
+    assert weights["나이"] < weights["영수증"] / 3
+    assert weights["기부금"] == weights["영수증"]
+
+
+def test_specificity_runs_from_everyday_to_unlisted_words():
+    assert specificity("집") == specificity("조금") == EVERYDAY
+    assert EVERYDAY < specificity("나이") < specificity("박스") < 1.0
+    assert specificity("영수증") == specificity("쓰레기봉투") == 1.0  # rare, or not listed
 
 
 def test_money_one_is_given_is_not_a_fee():
