@@ -5,8 +5,9 @@ and variants (the core) and from its answer and tags (weaker evidence). A messag
 against an entry by how much of what it says the entry covers and how much of one of the
 entry's phrasings it covers, rare words weighing more than common ones (rare in this FAQ, and
 in Korean at large: bot/faq/rarity.py). The bot answers only when the best entry scores high,
-is clearly ahead of the others, and leaves no weighty word of the message uncovered (what residents ask about beyond the FAQ is usually named by a word the
-FAQ never uses: 팩스, 입장료).
+is clearly ahead of the others, and leaves no weighty word of the message uncovered (what
+residents ask about beyond the FAQ is usually named by a word the FAQ never uses: 팩스,
+입장료).
 """
 
 from __future__ import annotations
