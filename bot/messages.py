@@ -41,7 +41,7 @@ class Event:
     addressed: bool = False
     """The bot was mentioned or replied to (always true in a 1:1 chat)."""
     to_member: bool = False
-    """A reply to another member's message: neighbours talking to each other."""
+    """A reply to another member's message, or a mention of one: neighbours talking."""
 
     def to_json(self) -> str:
         data = dataclasses.asdict(self)

@@ -131,7 +131,7 @@ async def test_a_slash_command_is_acknowledged_before_the_work_is_done(slack, ht
 # --- what the adapter makes of Slack's events -------------------------------------------------
 
 
-async def test_a_thread_reply_to_a_neighbour_is_marked_as_talk_between_members(
+async def test_a_thread_reply_to_a_neighbour_or_a_mention_of_one_is_talk_between_members(
     slack, sqlite_county
 ):
     heard: list[Event] = []
@@ -145,10 +145,13 @@ async def test_a_thread_reply_to_a_neighbour_is_marked_as_talk_between_members(
         told = await slack.say(YOUTH, JIEUN, "청년센터 앞 가로등이 꺼졌어요")
         await slack.say(YOUTH, SEOJUN, "저희 골목도 깜빡깜빡해요", thread_ts=told)
         await slack.say(YOUTH, JIEUN, "사진도 올릴게요", thread_ts=told)  # her own thread
-        await slack.wait_until(lambda: len(heard) >= 3)
+        await slack.say(YOUTH, SEOJUN, f"<@{JIEUN}> 저희도 그래요")
+        await slack.say(YOUTH, SEOJUN, f"<@{BOT_USER}> 가로등 신고는 어디에 해요?")
+        await slack.wait_until(lambda: len(heard) >= 6)  # a mention arrives twice
     finally:
         await adapter.stop()
-    assert [event.to_member for event in heard] == [False, True, False]
+    once = {event.delivery_id: event.to_member for event in heard}
+    assert list(once.values()) == [False, True, False, True, False]
 
 
 async def test_slack_events_become_neutral_events(slack, sqlite_county):

@@ -288,7 +288,9 @@ async def test_updates_become_neutral_events(telegram, sqlite_county):
     assert len({e.delivery_id for e in heard}) == 6
 
 
-async def test_a_reply_to_a_neighbour_is_marked_as_talk_between_members(telegram, sqlite_county):
+async def test_a_reply_to_a_neighbour_or_a_mention_of_one_is_talk_between_members(
+    telegram, sqlite_county
+):
     heard: list[Event] = []
 
     async def dispatch(event):
@@ -300,10 +302,12 @@ async def test_a_reply_to_a_neighbour_is_marked_as_talk_between_members(telegram
         told = telegram.say(PARENTING, JIEUN, "지은맘", "놀이터 앞 가로등이 꺼졌어요")
         telegram.say(PARENTING, SEOJUN, "서준맘", "저희 골목도 깜빡깜빡해요", reply_to=told)
         telegram.say(PARENTING, JIEUN, "지은맘", "사진도 올릴게요", reply_to=told)  # her own
-        await telegram.wait_until(lambda: len(heard) >= 3)
+        telegram.say(PARENTING, SEOJUN, "서준맘", "@jieun_mom 저희도 그래요")
+        telegram.say(PARENTING, SEOJUN, "서준맘", "@sotong_bot 가로등 신고는 어디에 해요?")
+        await telegram.wait_until(lambda: len(heard) >= 5)
     finally:
         await adapter.stop()
-    assert [event.to_member for event in heard] == [False, True, False]
+    assert [event.to_member for event in heard] == [False, True, False, True, False]
 
 
 async def test_a_polled_update_the_core_cannot_store_yet_is_tried_again(telegram, sqlite_county):

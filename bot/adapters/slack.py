@@ -67,6 +67,7 @@ _PERMANENT = frozenset(
 """Errors a retry cannot fix: the outbox gives up on the message."""
 _SHOWN_SUBTYPES = (None, "thread_broadcast", "file_share")
 """Message subtypes that are a person writing (not edits, deletions, joins …)."""
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")  # <@U0JIEUN> names a member
 _LINK = re.compile(r"<((?:https?|mailto):[^<>|]+)(?:\|([^<>]*))?>")
 
 T = TypeVar("T")
@@ -228,7 +229,8 @@ class SlackAdapter(Adapter):
                 thread_id=event.get("thread_ts"),
                 is_direct=direct,
                 addressed=direct or mentioned or replied,
-                to_member=parent not in (None, user, self.bot_user_id),
+                to_member=parent not in (None, user, self.bot_user_id)
+                or bool(set(_MENTION.findall(text)) - {user, self.bot_user_id}),
             )
         )
 

@@ -308,29 +308,30 @@ class TelegramAdapter(Adapter):
         return [Message(**fields)]
 
     def _answers_member(self, message: TelegramMessage) -> bool:
-        """A reply to someone else's message (a topic's opening message is no reply)."""
+        """A reply to someone else's message (a topic's opening message is no reply), or a
+        mention of someone other than the bot."""
         reply = message.reply_to_message
         author = reply.from_user if reply is not None else None
-        if author is None or author.is_bot or author.id == message.from_user.id:
-            return False
-        return not (message.is_topic_message and reply.message_id == message.message_thread_id)
+        writer = message.from_user.id if message.from_user else None
+        opening = message.is_topic_message and reply is not None
+        opening = opening and reply.message_id == message.message_thread_id
+        if author is not None and not author.is_bot and author.id != writer and not opening:
+            return True
+        return any(not self._is_me(entity, text) for entity, text in _mentions(message))
 
     def _mentions_me(self, message: TelegramMessage) -> bool:
         me = self.application.bot
         reply = message.reply_to_message
         if reply is not None and reply.from_user is not None and reply.from_user.id == me.id:
             return True
-        entities = message.parse_entities() if message.text else message.parse_caption_entities()
-        handle = f"@{me.username}".lower()
-        return any(
-            (entity.type == MessageEntity.MENTION and text.lower() == handle)
-            or (
-                entity.type == MessageEntity.TEXT_MENTION
-                and entity.user is not None
-                and entity.user.id == me.id
-            )
-            for entity, text in entities.items()
-        )
+        return any(self._is_me(entity, text) for entity, text in _mentions(message))
+
+    def _is_me(self, entity: MessageEntity, text: str) -> bool:
+        """Whether a mention (`@sotong_bot`, or a name linked to a user) names the bot."""
+        me = self.application.bot
+        if entity.type == MessageEntity.MENTION:
+            return text.lower() == f"@{me.username}".lower()
+        return entity.user is not None and entity.user.id == me.id
 
     def _without_mention(self, text: str) -> str:
         """`@sotong_bot 봉투 어디서 사요?` → `봉투 어디서 사요?` (commands keep working)."""
@@ -453,6 +454,13 @@ class TelegramAdapter(Adapter):
         if room is not None and room.platform == PLATFORM:
             scopes.append((BotCommandScopeChat(room.chat_id), "officer"))
         return scopes
+
+
+def _mentions(message: TelegramMessage) -> list[tuple[MessageEntity, str]]:
+    """The @handles and linked names of a message's text or caption."""
+    entities = message.parse_entities() if message.text else message.parse_caption_entities()
+    kinds = (MessageEntity.MENTION, MessageEntity.TEXT_MENTION)
+    return [(entity, text) for entity, text in entities.items() if entity.type in kinds]
 
 
 def _fields(message: TelegramMessage, user: User, delivery: int | str) -> dict[str, Any]:
