@@ -19,16 +19,18 @@ EVERYDAY = 0.25  # the weight share an everyday word keeps
 
 
 @functools.cache
-def _zipf() -> dict[str, float]:
+def _frequencies() -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
-    return {word: math.log10(freq) + 9 for word, freq in get_frequency_dict("ko").items()}
+    return get_frequency_dict("ko")
 
 
+@functools.lru_cache(maxsize=65536)
 def specificity(word: str) -> float:
     """From EVERYDAY (a word in every conversation: 집, 조금) to 1.0 (a word used in few, or
     not listed: 영수증, 쓰레기봉투)."""
-    zipf = _zipf().get(word)
-    if zipf is None:
+    frequency = _frequencies().get(word)
+    if frequency is None:
         return 1.0
+    zipf = math.log10(frequency) + 9
     return min(1.0, max(EVERYDAY, (COMMON_AT - zipf) / SPAN))
