@@ -4,7 +4,7 @@ weigh less than the specific ones that say what is asked (기부금, 영수증, 
 An FAQ of a few dozen entries knows a few hundred words; how much a word it has never seen
 matters cannot be read from the FAQ. wordfreq's Korean list can tell: frequencies of about
 30,000 morphemes (as MeCab splits text, so nouns without their particles) over Wikipedia,
-subtitles, news and web text. It is read directly, without wordfreq's tokeniser (which would
+subtitles, web text and Twitter. It is read directly, without wordfreq's tokeniser (which would
 need MeCab), once per process (about 0.1 s).
 """
 
