@@ -86,6 +86,7 @@ class Cues:
     chatter: Cue
     room: Cue
     thanked: Cue
+    relayed: Cue
     self_asking: frozenset[str]
     self_words: frozenset[str]
     harm: Cue
@@ -136,6 +137,7 @@ def default_cues() -> Cues:
         chatter=Cue.from_data(chatter),
         room=Cue.from_data(chatter, terms="", patterns="room"),
         thanked=Cue.from_data(chatter, terms="", patterns="thanked"),
+        relayed=Cue.from_data(chatter, terms="", patterns="relayed"),
         self_asking=frozenset(chatter["self_asking"]),
         self_words=frozenset(chatter["self"]),
         harm=Cue.from_data(danger, terms="harm", patterns=""),
@@ -251,6 +253,7 @@ def signals(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> d
         "chatter": float(cues.chatter.count(words, squeezed)),
         "room": float(cues.room.count(frozenset(), squeezed) + _anyone_who(morphs)),
         "thanked": float(cues.thanked.count(frozenset(), squeezed) > 0),
+        "relayed": float(cues.relayed.count(frozenset(), squeezed)),
         # laughing about oneself (ㅋㅋ 나 또 …): one's own mishap, told to friends
         "laughing": float(laughter and bool(words & cues.self_words)),
         "laughter": float(laughter),

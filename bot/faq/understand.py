@@ -61,7 +61,7 @@ def understand(
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
     if listen and (intent != "question" or decision.outcome == "offer"):
         decision = Decision("unknown", None, (), decision.score)
-    cued = signals["chatter"] or signals["laughter"] or signals["room"]
+    cued = signals["chatter"] or signals["laughter"] or signals["room"] or signals["relayed"]
     chatty = not urgent and bool(cued or to_member)
     needed = CONFIDENT_CHATTY if chatty else CONFIDENT
     return Understanding(intent, confidence, confidence >= needed, decision, urgent)

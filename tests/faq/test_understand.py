@@ -198,3 +198,13 @@ def test_asking_neighbours_which_clinic_or_shop_is_better_is_not_acted_on(county
 def test_asking_where_a_county_service_is_still_is_a_question(county):
     result = understand(county, "보건소 치과 진료는 어디서 받아요?", listen=True)
     assert result.intent == "question" and result.confident
+
+
+def test_news_passed_on_to_neighbours_is_not_acted_on_but_a_problem_told_with_it_is(county):
+    relayed = understand(
+        county, "군청 문자 왔는데 다음 주부터 경로당 난방비 지원한대요", listen=True
+    )
+    assert relayed.intent == "chatter" or not relayed.confident
+    told = "방송에서 내일 단수한대요 근데 우리 마을은 벌써 물이 안 나와요 빨리 고쳐 주세요"
+    problem = understand(county, told, listen=True)
+    assert problem.intent == "inconvenience" and problem.confident
