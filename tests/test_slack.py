@@ -17,7 +17,16 @@ from bot.messages import Command, Event, MemberJoined, Message, Outgoing
 from bot.outbox import enqueue
 from bot.web import WebServer
 from storage import session_scope
-from tests.fakes import ENVIRONMENT, KIM_SLACK, OFFICERS, YOUTH, county_config, ignore, running
+from tests.fakes import (
+    ENVIRONMENT,
+    KIM_SLACK,
+    OFFICERS,
+    YOUTH,
+    county_config,
+    ignore,
+    listening,
+    running,
+)
 from tests.fakes.slack import BOT_USER
 from tests.running import free_port
 
@@ -134,36 +143,22 @@ async def test_a_slash_command_is_acknowledged_before_the_work_is_done(slack, ht
 async def test_a_thread_reply_to_a_neighbour_or_a_mention_of_one_is_talk_between_members(
     slack, sqlite_county
 ):
-    heard: list[Event] = []
-
-    async def dispatch(event):
-        heard.append(event)
-
     adapter = SlackAdapter(sqlite_county(slack=slack.section()), WebServer("x", 0))
-    await adapter.start(dispatch)
-    try:
+    async with listening(adapter) as heard:
         told = await slack.say(YOUTH, JIEUN, "청년센터 앞 가로등이 꺼졌어요")
         await slack.say(YOUTH, SEOJUN, "저희 골목도 깜빡깜빡해요", thread_ts=told)
         await slack.say(YOUTH, JIEUN, "사진도 올릴게요", thread_ts=told)  # her own thread
         await slack.say(YOUTH, SEOJUN, f"<@{JIEUN}> 저희도 그래요")
         await slack.say(YOUTH, SEOJUN, f"<@{BOT_USER}> 가로등 신고는 어디에 해요?")
         await slack.wait_until(lambda: len(heard) >= 6)  # a mention arrives twice
-    finally:
-        await adapter.stop()
     once = {event.delivery_id: event.to_member for event in heard}
     assert list(once.values()) == [False, True, False, True, False]
 
 
 async def test_slack_events_become_neutral_events(slack, sqlite_county):
-    heard = []
-
-    async def dispatch(event):
-        heard.append(event)
-
     slack.names[JIEUN] = "지은맘"
     adapter = SlackAdapter(sqlite_county(slack=slack.section()), WebServer("x", 0))
-    await adapter.start(dispatch)
-    try:
+    async with listening(adapter) as heard:
         edited = {"message": {"text": "수정"}, "previous_message": {"text": "원래"}}
         await slack.send_event(
             slack.message(YOUTH, JIEUN, "수정", subtype="message_changed", **edited)
@@ -179,8 +174,6 @@ async def test_slack_events_become_neutral_events(slack, sqlite_county):
         await slack.send_event({"type": "member_joined_channel", "user": SEOJUN, "channel": YOUTH})
         await slack.say("D0JIEUN", JIEUN, "안녕하세요", direct=True)
         await slack.slash(OFFICERS, KIM_SLACK, "김주무관", "/sotong", "status 2026-0001")
-    finally:
-        await adapter.stop()
     written, joined, direct, umbrella = heard
     assert type(written) is Message and written.text == "링크 군청 & 표" and written.addressed
     assert written.user_name == "지은맘"  # from users.info

@@ -28,6 +28,7 @@ from tests.fakes import (
     PARK_TELEGRAM,
     county_config,
     ignore,
+    listening,
     running,
 )
 from tests.fakes.telegram import SECRET_HEADER
@@ -260,14 +261,8 @@ async def test_command_menus_follow_roles_and_member_counts_are_read(telegram, s
 
 
 async def test_updates_become_neutral_events(telegram, sqlite_county):
-    heard = []
-
-    async def dispatch(event):
-        heard.append(event)
-
     adapter = TelegramAdapter(sqlite_county(telegram=telegram.section()), WebServer("x", 0))
-    await adapter.start(dispatch)
-    try:
+    async with listening(adapter) as heard:
         telegram.say(PARENTING, JIEUN, "지은맘", "@sotong_bot 봉투 어디서 사요?")
         telegram.say(PARENTING, JIEUN, "지은맘", "/status@other_bot 2026-0001")  # not ours
         telegram.say(PARENTING, JIEUN, "지은맘", "/status@sotong_bot 2026-0001")
@@ -276,8 +271,6 @@ async def test_updates_become_neutral_events(telegram, sqlite_county):
         telegram.say(JIEUN, JIEUN, "지은맘", "안녕하세요")
         telegram.say(PARENTING, SEOJUN, "서준맘", "오늘 날씨 좋네요")
         await telegram.wait_until(lambda: len(heard) >= 6)
-    finally:
-        await adapter.stop()
     mention, command, joined, left, direct, chatter = heard
     assert type(mention) is Message and mention.text == "봉투 어디서 사요?" and mention.addressed
     assert type(command) is Command and (command.name, command.args) == ("status", "2026-0001")
@@ -291,22 +284,14 @@ async def test_updates_become_neutral_events(telegram, sqlite_county):
 async def test_a_reply_to_a_neighbour_or_a_mention_of_one_is_talk_between_members(
     telegram, sqlite_county
 ):
-    heard: list[Event] = []
-
-    async def dispatch(event):
-        heard.append(event)
-
     adapter = TelegramAdapter(sqlite_county(telegram=telegram.section()), WebServer("x", 0))
-    await adapter.start(dispatch)
-    try:
+    async with listening(adapter) as heard:
         told = telegram.say(PARENTING, JIEUN, "지은맘", "놀이터 앞 가로등이 꺼졌어요")
         telegram.say(PARENTING, SEOJUN, "서준맘", "저희 골목도 깜빡깜빡해요", reply_to=told)
         telegram.say(PARENTING, JIEUN, "지은맘", "사진도 올릴게요", reply_to=told)  # her own
         telegram.say(PARENTING, SEOJUN, "서준맘", "@jieun_mom 저희도 그래요")
         telegram.say(PARENTING, SEOJUN, "서준맘", "@sotong_bot 가로등 신고는 어디에 해요?")
         await telegram.wait_until(lambda: len(heard) >= 5)
-    finally:
-        await adapter.stop()
     assert [event.to_member for event in heard] == [False, True, False, True, False]
 
 

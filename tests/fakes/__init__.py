@@ -96,6 +96,21 @@ MakeAdapters = Callable[[Settings, WebServer], Sequence["Adapter"]]
 
 
 @contextlib.asynccontextmanager
+async def listening(adapter: Adapter) -> AsyncIterator[list[Event]]:
+    """An adapter started on its own (no app behind it): the events it delivers, in order."""
+    heard: list[Event] = []
+
+    async def dispatch(event: Event) -> None:
+        heard.append(event)
+
+    await adapter.start(dispatch)
+    try:
+        yield heard
+    finally:
+        await adapter.stop()
+
+
+@contextlib.asynccontextmanager
 async def running(
     settings: Settings, *, port: int = 0, adapters: MakeAdapters | None = None
 ) -> AsyncIterator[App]:
