@@ -24,7 +24,7 @@ from typing import Literal
 from bot.faq.concepts import Concepts, default_concepts
 from bot.faq.entries import FaqEntry, load_entries
 from bot.faq.fuzzy import Speller
-from bot.faq.rarity import specificity
+from bot.faq.rarity import preload, specificity
 from bot.faq.text import NOUN_TAGS, Analysis, analyse
 
 # Thresholds chosen on half of the development data and checked on the other half and on a
@@ -146,6 +146,7 @@ class FaqIndex:
         # A word only answers mention is rare, but no rarer than a word one question uses.
         self._idf = {concept: math.log(1 + count / max(n, 1.0)) for concept, n in df.items()}
         self._speller = Speller(self._vocabulary())
+        preload()  # the word list, now rather than at the first message
         self._affixes = self._affix_table()
         self._rarest = math.log(1 + count)  # a word only one question uses
         # each phrasing's words with the weight they carry in it

@@ -5,7 +5,7 @@ An FAQ of a few dozen entries knows a few hundred words; how much a word it has 
 matters cannot be read from the FAQ. wordfreq's Korean list can tell: frequencies of about
 30,000 morphemes (as MeCab splits text, so nouns without their particles) over Wikipedia,
 subtitles, web text and Twitter. It is read directly, without wordfreq's tokeniser (which would
-need MeCab), once per process (about 0.1 s).
+need MeCab), once per process, when the first FAQ index is built.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ import math
 COMMON_AT = 5.5  # Zipf value (log10 of uses per billion words) from which a word is everyday
 SPAN = 1.0  # Zipf values below COMMON_AT over which a word goes from everyday to specific
 EVERYDAY = 0.25  # the weight share an everyday word keeps
+
+
+def preload() -> None:
+    """Read the list now (about 0.2 s with the import), so the first message does not wait."""
+    _frequencies()
 
 
 @functools.cache
