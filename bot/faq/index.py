@@ -38,6 +38,7 @@ ALONE_RATIO = 0.75
 ALONE_GAP = 0.2  # and no word carrying this share of the message is left out
 SLIGHT = 0.25  # an entry covering less of what a message says is neither answered alone nor offered
 GAP = 0.45  # not answered when the entry misses a word carrying this share of the message
+BEYOND = 0.55  # ... nor when words no entry uses carry this share (chosen on the read sets)
 EXTRA_WEIGHT = 0.5  # answer and tag words count half as much as question words
 EXTRA_DF = 0.3  # an answer mentioning a word makes it less rare, but less than a question
 UNKNOWN_NOUN = 1.2  # weight of a specific noun no entry uses, relative to the rarest FAQ word
@@ -332,9 +333,29 @@ class FaqIndex:
                 return verb
         return term
 
+    def weights(self, text: str) -> list[tuple[str, float]]:
+        """The message's words as the matcher weighs them, in units of the rarest FAQ word,
+        heaviest first (`sotong faq ask` shows them)."""
+        units = sorted(self._units(text), key=lambda unit: -unit.weight)
+        return [(unit.term, unit.weight / self._rarest) for unit in units]
+
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """Entries sharing concepts with the message, best first."""
-        units = self._units(text)
+        return self._ranked(self._units(text), limit)
+
+    def beyond(self, text: str) -> float:
+        """The share of what a message says in words no entry of this FAQ uses, nor any kind
+        or part of them (충전기, 검침원, 기부금 in a FAQ that never speaks of them)."""
+        return self._beyond(self._units(text))
+
+    def _beyond(self, units: list[_Unit]) -> float:
+        total = sum(unit.weight for unit in units)
+        unknown = sum(
+            unit.weight for unit in units if not (unit.exact | unit.broad) & self._idf.keys()
+        )
+        return unknown / total if total else 0.0
+
+    def _ranked(self, units: list[_Unit], limit: int) -> list[Candidate]:
         total = sum(unit.weight for unit in units)
         if not total:
             return []
@@ -420,7 +441,8 @@ class FaqIndex:
 
     def decide(self, text: str) -> Decision:
         """Answer, offer the close entries, or admit not knowing."""
-        ranked = self.rank(text, limit=OFFER_MAX + 1)
+        units = self._units(text)
+        ranked = self._ranked(units, OFFER_MAX + 1)
         if not ranked or ranked[0].score < OFFER_AT:
             return Decision("unknown", None, (), ranked[0].score if ranked else 0.0)
         best = ranked[0]
@@ -449,10 +471,17 @@ class FaqIndex:
             and ranked[1].gap <= best.gap  # ... and leaves out nothing the best covers
             and ranked[1].score >= NARROWER_RATIO * best.score
         )
-        if (confident or alone) and not narrower:
+        # Most of what the message says is in words the FAQ never uses: it asks about
+        # something beyond the FAQ (충전기 at the car park), however well an entry fits the rest.
+        beyond = self._beyond(units) >= BEYOND
+        if (confident or alone) and not narrower and not beyond:
             return Decision("answer", best.entry, (), best.score)
         # ... and when that other entry is clearly ahead of the rest, it is the answer.
-        if narrower and _clear(ranked[1], ranked[2].score if len(ranked) > 2 else 0.0):
+        if (
+            narrower
+            and not beyond
+            and _clear(ranked[1], ranked[2].score if len(ranked) > 2 else 0.0)
+        ):
             return Decision("answer", ranked[1].entry, (), ranked[1].score)
         # an entry covering little of what the message says is no choice worth offering
         choices = tuple(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.faq.index import (
     ALONE_GAP,
     ANSWER_AT,
+    BEYOND,
     GAP,
     MARGIN,
     OFFER_AT,
@@ -90,6 +91,9 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
     lines = [
         f"message:  {cleaned}",
         f"read as:  {' '.join(analysis.terms) or '(no content words)'}",
+        "weighs:   "
+        + (", ".join(f"{term} {weight:.2f}" for term, weight in index.weights(cleaned)) or "-")
+        + "  (1.00: a word one entry uses; a word no entry uses weighs by how rare it is)",
         f"intent:   {result.intent} (confidence {result.confidence:.2f}, "
         f"{'confident' if result.confident else 'not confident'})",
         "cues:     " + ", ".join(f"{name} {value:.2f}" for name, value in signals.items()),
@@ -110,14 +114,15 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
     lines.append(f"as seen {room}:")
     if result.urgent:
         lines.append("  urgent:  someone may be in danger: emergency numbers, officers alerted")
-    why = _why(result, ranked, blocked=result.urgent and index.decide(cleaned).outcome == "answer")
+    blocked = result.urgent and index.decide(cleaned).outcome == "answer"
+    why = _why(result, ranked, blocked=blocked, beyond=index.beyond(cleaned))
     lines.append(f"  outcome: {result.decision.outcome} — {why}")
     if result.decision.outcome == "answer" and not result.decision.sure:
         lines.append(f"  (below {SURE_AT}: the reply starts with the question it answers)")
     return "\n".join(lines)
 
 
-def _why(result: Understanding, ranked: list[Candidate], *, blocked: bool) -> str:
+def _why(result: Understanding, ranked: list[Candidate], *, blocked: bool, beyond: float) -> str:
     decision = result.decision
     if result.intent != "question":
         return f"not a question ({result.intent}), so no FAQ answer"
@@ -153,6 +158,11 @@ def _why(result: Understanding, ranked: list[Candidate], *, blocked: bool) -> st
         return f"offers {ids} as choices: related, but none is clearly the answer"
     if not ranked or ranked[0].score < OFFER_AT:
         return f"no entry scores {OFFER_AT} or more: passed to officers as a question"
+    if beyond >= BEYOND:
+        return (
+            f"{beyond:.0%} of what the message says is in words no entry uses: it asks "
+            "about something beyond the FAQ, so it is passed to officers"
+        )
     if ranked[0].gap >= GAP:
         return (
             f"the best entry does not cover '{ranked[0].missed[0]}', which carries much of "

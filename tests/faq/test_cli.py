@@ -164,6 +164,18 @@ def test_faq_ask_explains_the_decision(capsys):
     assert "weighed:  cue:" in out  # the cues that made it a question
     assert "office-hours" in out and "missing 팩스" in out
     assert "outcome: unknown" in out and "팩스" in out.split("outcome:")[1]
+    weighs = out.split("weighs:")[1].split("\n")[0]
+    assert weighs.strip().startswith("팩스 ")  # the heaviest word: what is asked
+
+
+def test_faq_ask_says_when_a_message_is_mostly_about_words_the_faq_never_uses(write_faq, capsys):
+    path = write_faq(
+        "- {id: scholarship, question: 장학금, answer: 2월에 신청합니다.}\n"
+        "- {id: pool-fee, question: 수영장 요금, answer: 3천 원입니다.}\n"
+    )
+    assert main(["faq", "ask", "장학금 기부하면 영수증 나와요?", "--faq", str(path)]) == 0
+    outcome = capsys.readouterr().out.split("outcome:")[1]
+    assert outcome.startswith(" unknown") and "no entry uses" in outcome
 
 
 def test_faq_ask_when_addressed_shows_the_answer(capsys):

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.faq import FaqIndex
-from bot.faq.index import Candidate, Decision
+from bot.faq.index import BEYOND, Candidate, Decision
 from bot.faq.rarity import EVERYDAY, specificity
 from tests.faq.conftest import COUNTY_FAQ, DATA
 
@@ -66,6 +66,21 @@ def test_an_everyday_word_the_faq_never_uses_weighs_less_than_a_specific_one(cou
     weights = {u.term: u.weight for u in county._units("나이 들어서 기부금 영수증 받을 수 있어요?")}
     assert weights["나이"] < weights["영수증"] / 3
     assert weights["기부금"] == weights["영수증"]
+
+
+SHORT = """
+- {id: scholarship, question: 장학금, answer: 매년 2월 군 장학재단 누리집에서 신청합니다.}
+- {id: library-hours, question: 도서관 운영 시간, answer: 평일 오후 10시까지 엽니다.}
+- {id: pool-fee, question: 수영장 요금, answer: 1회 3천 원입니다.}
+"""
+
+
+def test_a_message_mostly_about_words_the_faq_never_uses_is_not_answered(write_faq):
+    index = FaqIndex.load(write_faq(SHORT))
+    assert index.decide("장학금 신청은 언제 해요?").outcome == "answer"
+    donating = "장학금 기부하면 영수증 나와요?"  # the entry fits its one word, not the question
+    assert index.beyond(donating) >= BEYOND
+    assert index.decide(donating).outcome != "answer"
 
 
 def test_specificity_runs_from_everyday_to_unlisted_words():
@@ -199,7 +214,7 @@ def test_an_entry_about_a_word_the_message_never_names_gives_way_to_a_close_one(
     named = Candidate(schedule, 0.65, 0.8, 0.5, 0.0, 3.0, ("쓰레기",), ())
 
     def ranking(*candidates: Candidate) -> None:
-        monkeypatch.setattr(index, "rank", lambda text, limit=5: list(candidates))
+        monkeypatch.setattr(index, "_ranked", lambda units, limit: list(candidates))
 
     def decided() -> Decision:
         return index.decide("쓰레기 내놓으면 가져가요?")
