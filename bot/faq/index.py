@@ -50,6 +50,7 @@ BACKGROUND = 0.7  # words of a clause giving a reason (고장나서, 더우니�
 CONTRAST = 0.3  # words set aside by 말고 (월세 말고 전세): named to say what is not asked
 ADJUNCT = 0.6  # a noun marked as place, time or recipient (민원실에서, 월요일에) is context
 BROAD = 0.6  # 장롱 asked, 가구 in the entry: related, but looser than a synonym
+SIBLING = BROAD * BROAD  # 농민수당 asked, 아동수당 in the entry: two kinds of one thing
 UNNAMED = 0.9  # a rival whose defining word the message never names counts at this share
 COVERAGE = 0.65  # the score mixes message coverage and phrasing coverage
 OFFER_MAX = 3
@@ -109,6 +110,7 @@ class _Keys:
     extra: Named  # of the answer and tags, not already in the core
     phrases: tuple[tuple[Named, ...], ...]  # per phrasing, the concepts of each of its words
     defining: frozenset[str]  # concepts every phrasing names: what the entry is about
+    heads: frozenset[str]  # concepts its phrasings name only after another noun (아동수당's 수당)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,7 @@ class _Unit:
     broad: frozenset[str]
     weight: float
     aside: bool = False  # named only where 말고 sets it aside: not what the message asks for
+    qualifier: frozenset[str] = frozenset()  # concepts of the noun before it (농민 of 농민수당)
 
     @property
     def named(self) -> Named:
@@ -222,7 +225,48 @@ class FaqIndex:
             extra={c: closeness for c, closeness in extra.items() if c not in core},
             phrases=phrases + taught,
             defining=defining,
+            heads=self._heads((entry.question, *entry.variants)),
         )
+
+    def _heads(self, phrasings: Iterable[str]) -> frozenset[str]:
+        """The concepts an entry's phrasings name only as the last part of a compound."""
+        alone: set[str] = set()
+        heads: set[str] = set()
+        for phrasing in phrasings:
+            for term, qualifier in self._qualifiers(analyse(phrasing)).items():
+                (heads if qualifier else alone).update(self.concepts.of(term))
+        return frozenset(heads - alone)
+
+    def _qualifiers(self, analysis: Analysis, joined: bool = False) -> dict[str, frozenset[str]]:
+        """Each noun of a text with the concepts of the noun right before it (농민 for the 수당
+        of 농민수당; with `joined`, only when written together), and of the two as one word,
+        which another text may hold as one (산악자전거). A noun that stands alone somewhere,
+        or after a light word (올해 수당), has none."""
+        found: dict[str, frozenset[str]] = {}
+        before = None
+        last = 0
+        for (form, tag), at in zip(analysis.morphs, analysis.morph_starts, strict=True):
+            if joined and " " in analysis.text[last:at]:
+                before = None
+            last = at
+            if tag not in ("NNG", "NNP"):
+                before = None
+                continue
+            term = form.lower()
+            qualifier: frozenset[str] = frozenset()
+            if (
+                before is not None
+                and len(term) > 1  # 학용품비: 비 is a suffix, not a kind of expense
+                and before not in self.concepts.light
+                and before not in self.concepts.stopwords
+            ):
+                qualifier = self.concepts.of(before) | self.concepts.of(before + term)
+            if term in found and not (found[term] and qualifier):
+                found[term] = frozenset()
+            else:
+                found[term] = found.get(term, frozenset()) | qualifier
+            before = term
+        return found
 
     def _units(self, text: str) -> list[_Unit]:
         """The message's content words with weights; words outside the asking sentence, context
@@ -249,6 +293,7 @@ class FaqIndex:
                 if tag in NOUN_TAGS and after.startswith("J")
             }
             adjuncts = _adjuncts(analysis.morphs)
+            qualified = self._qualifiers(analysis, joined=True)
             joined = set(analysis.compounds) - set(analysis.terms)
             known_joins = {term for term in joined if self.concepts.of(term) & self._idf.keys()}
             terms = self.concepts.in_text(analysis)
@@ -281,7 +326,14 @@ class FaqIndex:
                     weight *= ADJUNCT
                 weight *= factor
                 if exact not in units or units[exact].weight < weight:
-                    units[exact] = _Unit(term, exact, broad, weight, factor == CONTRAST)
+                    units[exact] = _Unit(
+                        term,
+                        exact,
+                        broad,
+                        weight,
+                        factor == CONTRAST,
+                        qualified.get(term, frozenset()),
+                    )
         return list(units.values())
 
     def _part_of(self, term: str) -> frozenset[str]:
@@ -392,8 +444,18 @@ class FaqIndex:
         covered = core = 0.0
         matched: list[str] = []
         missed: list[_Unit] = []
+        siblings: set[str] = set()
         for unit, (question, answer) in zip(units, links, strict=True):
             closeness = question.get(number, 0.0)
+            if (
+                closeness
+                and unit.qualifier
+                and unit.exact & keys.heads
+                and not unit.qualifier & (keys.core.keys() | keys.extra.keys())
+            ):
+                # 농민수당 asked, only 아동수당 in the entry: another kind of allowance
+                closeness = min(closeness, SIBLING)
+                siblings |= unit.exact
             credit = closeness or EXTRA_WEIGHT * (closeness := answer.get(number, 0.0))
             covered += credit * unit.weight
             if credit >= BROAD:
@@ -402,6 +464,8 @@ class FaqIndex:
             if closeness < BROAD:  # another kind of the same thing is still left out
                 missed.append(unit)
         coverage = covered / total
+        if siblings:
+            present = {c: min(v, SIBLING) if c in siblings else v for c, v in present.items()}
         phrase = max(self._phrase_share(p, present) for p in self._phrases[number])
         strength = core / self._rarest
         missed.sort(key=lambda unit: -unit.weight)

@@ -83,6 +83,29 @@ def test_a_message_mostly_about_words_the_faq_never_uses_is_not_answered(write_f
     assert index.decide(donating).outcome != "answer"
 
 
+ALLOWANCES = """
+- id: child-allowance
+  question: 아동수당은 언제 들어와요?
+  variants: [양육수당 지급일]
+  answer: 매월 25일에 아이 명의 통장으로 들어옵니다.
+- id: fences
+  question: 야생동물 피해 예방 울타리 지원
+  answer: 전기울타리 설치비의 60%를 지원합니다.
+"""
+
+
+def test_another_kind_of_what_an_entry_names_is_not_its_answer(write_faq):
+    index = FaqIndex.load(write_faq(ALLOWANCES))
+    assert index.decide("아동 수당 언제 들어와요?").entry.id == "child-allowance"
+    assert index.decide("수당 언제 들어와요?").entry.id == "child-allowance"
+    # 농민수당 is an allowance, but not the one every phrasing of the entry names
+    farmers = index.decide("올해 농민수당은 언제 들어와요?")
+    assert farmers.outcome != "answer"
+    assert "수당" in index.rank("올해 농민수당은 언제 들어와요?")[0].missed
+    # 전기울타리 is the kind of fence the entry's answer speaks of
+    assert index.decide("전기울타리 설치비 지원 신청은 어디에 해요?").entry.id == "fences"
+
+
 def test_specificity_runs_from_everyday_to_unlisted_words():
     assert specificity("집") == specificity("조금") == EVERYDAY
     assert EVERYDAY < specificity("나이") < specificity("박스") < 1.0
