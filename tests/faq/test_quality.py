@@ -81,51 +81,51 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
 
 
 @pytest.mark.parametrize(
-    ("department", "top1", "wrong"),
+    ("department", "top1", "wrong", "intent"),
     [
-        ("economy", 0.93, 0.04),
-        ("urban", 0.83, 0.06),
-        ("family", 0.93, 0.04),
-        ("safety", 0.71, 0.0),
-        ("sea", 0.85, 0.04),
-        ("housing", 0.85, 0.0),
-        ("livestock", 0.75, 0.0),
-        ("env", 0.85, 0.02),
-        ("civil", 0.82, 0.04),
-        ("youth", 0.5, 0.04),
-        ("agri", 0.85, 0.0),
-        ("tax", 0.6, 0.08),
-        ("land", 0.64, 0.06),
-        ("transport", 0.78, 0.02),
-        ("water", 0.89, 0.04),
-        ("forest", 0.85, 0.02),
-        ("leisure", 0.89, 0.04),
-        ("childcare", 0.82, 0.04),
-        ("welfare2", 0.67, 0.0),
-        ("village", 0.89, 0.0),
-        ("senior", 0.75, 0.02),
-        ("permit", 0.78, 0.04),
-        ("heritage", 0.67, 0.0),
-        ("jobs", 0.53, 0.04),
-        ("defence", 0.53, 0.02),
-        ("farmbase", 0.57, 0.02),
+        ("economy", 0.93, 0.04, 1.0),
+        ("urban", 0.83, 0.06, 1.0),
+        ("family", 0.93, 0.04, 1.0),
+        ("safety", 0.71, 0.0, 1.0),
+        ("sea", 0.85, 0.04, 0.96),
+        ("housing", 0.85, 0.0, 1.0),
+        ("livestock", 0.75, 0.0, 1.0),
+        ("env", 0.82, 0.02, 0.98),
+        ("civil", 0.82, 0.04, 0.96),
+        ("youth", 0.5, 0.04, 0.96),
+        ("agri", 0.85, 0.0, 0.98),
+        ("tax", 0.6, 0.08, 1.0),
+        ("land", 0.64, 0.06, 1.0),
+        ("transport", 0.78, 0.02, 1.0),
+        ("water", 0.89, 0.04, 1.0),
+        ("forest", 0.85, 0.02, 1.0),
+        ("leisure", 0.89, 0.04, 1.0),
+        ("childcare", 0.82, 0.04, 1.0),
+        ("welfare2", 0.67, 0.0, 1.0),
+        ("village", 0.89, 0.0, 1.0),
+        ("senior", 0.75, 0.02, 0.94),
+        ("permit", 0.78, 0.04, 0.98),
+        ("heritage", 0.67, 0.0, 0.96),
+        ("jobs", 0.53, 0.04, 0.92),
+        ("defence", 0.53, 0.02, 0.94),
+        ("farmbase", 0.57, 0.02, 0.94),
     ],
 )
 def test_departments_written_blind_in_the_development_style_keep_their_figures(
-    department, top1, wrong
+    department, top1, wrong, intent
 ):
     """More departments, written blind in the style of the development data (their errors
     have since been read, but for those of the fisheries, environment, civil-records,
     farm-policy, senior-welfare, permit, heritage, jobs, civil-defence and farm-infrastructure
     sets). Some have wrong answers (near misses: a question beside an entry) above the 2 %
     target, so this guards the figures as measured, not the target."""
-    kept(DATA / f"faq-{department}.yaml", DATA / f"cases-{department}.jsonl", top1, wrong, 0.94)
+    kept(DATA / f"faq-{department}.yaml", DATA / f"cases-{department}.jsonl", top1, wrong, intent)
 
 
 @pytest.mark.parametrize(
     ("department", "top1", "wrong", "intent"),
     [
-        ("tourism", 0.25, 0.08, 0.94),
+        ("tourism", 0.25, 0.06, 0.9),
         ("library", 0.42, 0.1, 1.0),
         ("animals", 0.32, 0.02, 0.92),
         ("roads", 0.35, 0.06, 1.0),
@@ -145,7 +145,7 @@ def test_departments_asked_in_residents_own_words_keep_their_figures(
     ("cases", "top1", "wrong", "intent"),
     [
         ("disaster-first", 0.5, 0.06, 0.9),
-        ("disaster-second", 0.5, 0.06, 0.92),
+        ("disaster-second", 0.5, 0.08, 0.9),
         ("education-first", 0.6, 0.08, 1.0),
         ("education-second", 0.64, 0.06, 0.98),
     ],
@@ -184,12 +184,12 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
 @pytest.mark.parametrize(
     ("name", "escalated", "lost", "accuracy"),
     [
-        ("cases-triage-stress", 0, 0, 1.0),
+        ("cases-triage-stress", 0, 1, 0.99),
         ("cases-triage-stress2", 2, 5, 0.91),
-        ("cases-triage-stress3", 1, 1, 0.96),
-        ("cases-triage-stress4", 2, 1, 0.96),
-        ("cases-triage-stress5", 10, 1, 0.89),
-        ("cases-triage-hard", 42, 5, 0.88),
+        ("cases-triage-stress3", 2, 1, 0.95),
+        ("cases-triage-stress4", 1, 1, 0.97),
+        ("cases-triage-stress5", 10, 0, 0.9),
+        ("cases-triage-hard", 28, 6, 0.91),
     ],
     ids=["read", "unread", "third", "fourth", "fifth", "hard"],
 )
