@@ -190,15 +190,17 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
         ("cases-triage-stress4", 1, 1, 0.97),
         ("cases-triage-stress5", 10, 0, 0.9),
         ("cases-triage-hard", 28, 6, 0.91),
+        ("cases-triage-neighbours", 37, 0, 0.9),
     ],
-    ids=["read", "unread", "third", "fourth", "fifth", "hard"],
+    ids=["read", "unread", "third", "fourth", "fifth", "hard", "neighbours"],
 )
 def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
     """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
     messages written like chatting. Escalating small talk is the worst failure after a wrong
     answer, so this guards how much of it is escalated, and how little civic business is lost
-    (the first set trains the intent model; the others are unread, and far from the target:
-    see tests/faq/data/README.md)."""
+    (the first set trains the intent model, the hard set's errors were read, the others are
+    unread; most are far from the target, neighbours answering each other farthest: see
+    tests/faq/data/README.md)."""
     index = FaqIndex.load(COUNTY_FAQ)
     text = (DATA / f"{name}.jsonl").read_text(encoding="utf-8")
     rows = [json.loads(line) for line in text.splitlines()]
