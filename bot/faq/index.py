@@ -98,6 +98,7 @@ class Candidate:
     matched: tuple[str, ...]  # the message's words the entry's question covers
     missed: tuple[str, ...]  # the message's weightiest words the entry does not cover
     unnamed: bool = False  # the message names none of the words every phrasing names
+    other_kinds: tuple[str, ...] = ()  # words naming another kind than the entry's (농민수당)
 
 
 Learned = Mapping[str, Sequence[str]]  # entry id → residents' phrasings officers taught
@@ -445,6 +446,7 @@ class FaqIndex:
         matched: list[str] = []
         missed: list[_Unit] = []
         siblings: set[str] = set()
+        other_kinds: list[str] = []
         for unit, (question, answer) in zip(units, links, strict=True):
             closeness = question.get(number, 0.0)
             if (
@@ -456,6 +458,7 @@ class FaqIndex:
                 # 농민수당 asked, only 아동수당 in the entry: another kind of allowance
                 closeness = min(closeness, SIBLING)
                 siblings |= unit.exact
+                other_kinds.append(unit.term)
             credit = closeness or EXTRA_WEIGHT * (closeness := answer.get(number, 0.0))
             covered += credit * unit.weight
             if credit >= BROAD:
@@ -479,6 +482,7 @@ class FaqIndex:
             matched=tuple(matched),
             missed=tuple(unit.term for unit in missed[:3]),
             unnamed=bool(keys.defining) and not keys.defining & present.keys(),
+            other_kinds=tuple(other_kinds),
         )
 
     def _word_weight(self, word: Named) -> float:

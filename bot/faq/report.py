@@ -104,10 +104,13 @@ def explain(index: FaqIndex, text: str, *, listen: bool) -> str:
         "entries:",
     ]
     for c in ranked:
+        kinds = (
+            f"; another kind of {', '.join(c.other_kinds)} than its own" if c.other_kinds else ""
+        )
         lines.append(
             f"  {c.score:.2f}  {c.entry.id:<28} covers {c.coverage:.0%} of the message, "
             f"{c.phrase:.0%} of a phrasing; matched {', '.join(c.matched) or '-'}; "
-            f"missing {', '.join(c.missed) or '-'}"
+            f"missing {', '.join(c.missed) or '-'}{kinds}"
         )
     if not ranked:
         lines.append("  (no entry shares a word with the message)")

@@ -101,7 +101,8 @@ def test_another_kind_of_what_an_entry_names_is_not_its_answer(write_faq):
     # 농민수당 is an allowance, but not the one every phrasing of the entry names
     farmers = index.decide("올해 농민수당은 언제 들어와요?")
     assert farmers.outcome != "answer"
-    assert "수당" in index.rank("올해 농민수당은 언제 들어와요?")[0].missed
+    allowance = index.rank("올해 농민수당은 언제 들어와요?")[0]
+    assert "수당" in allowance.missed and allowance.other_kinds == ("수당",)  # as faq ask says
     # 전기울타리 is the kind of fence the entry's answer speaks of
     assert index.decide("전기울타리 설치비 지원 신청은 어디에 해요?").entry.id == "fences"
 
