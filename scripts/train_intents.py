@@ -40,7 +40,6 @@ TRAINING: list[tuple[str | None, list[str]]] = [
     (None, ["cases-triage-examples", "chatter-train", "chatter-county-train", "civic-train"]),
     (None, ["voices-train", "young-train", "hard-train", "hard2-train"]),
     (None, ["contrast-a-train", "contrast-b-train"]),
-
     *((f"faq-{name}", [f"cases-{name}"]) for name in READ.split()),
     ("faq-economy", ["cases-economy-paraphrased"]),
     ("faq-urban", ["cases-urban-paraphrased"]),

@@ -193,9 +193,8 @@ def signals(analysis: Analysis, faq_score: float, cues: Cues | None = None) -> d
             *analysis.terms,
             *analysis.compounds,
             *(form + "다" for form, tag in morphs if tag.startswith("VX")),
-            *(
-                form for form, tag in morphs if tag in ("MAG", "NP", "MM", "IC", "NR")
-            ),  # 몇 (NR) 월에
+            # adverbs, pronouns, determiners, interjections and numerals (몇 월에: 몇 is NR)
+            *(form for form, tag in morphs if tag in ("MAG", "NP", "MM", "IC", "NR")),
         )
     )
     endings = [form for form, tag in morphs if tag == "EF"]
