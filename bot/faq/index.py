@@ -62,6 +62,7 @@ EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) wea
 _POINTING = frozenset({"이거", "그거", "저거", "이것", "그것", "저것", "이게", "그게"})
 _POINTING_MM = frozenset({"이런", "그런", "저런"})
 _HANGUL = re.compile(r"[가-힣]+")
+_NONE: frozenset[str] = frozenset()
 _BACKGROUND = re.compile(r"(?:서|니까|니깐|지만)[,.]?$")
 _CONTRAST = re.compile(r"^(.*?)(?:말고|말구|말곤)[,.]?$")
 # Sentence ends: punctuation, new lines, or a 요/다 word followed later by the question asked
@@ -254,7 +255,7 @@ class FaqIndex:
                 before = None
                 continue
             term = form.lower()
-            qualifier: frozenset[str] = frozenset()
+            qualifier = _NONE
             if (
                 before is not None
                 and len(term) > 1  # 학용품비: 비 is a suffix, not a kind of expense
@@ -263,9 +264,9 @@ class FaqIndex:
             ):
                 qualifier = self.concepts.of(before) | self.concepts.of(before + term)
             if term in found and not (found[term] and qualifier):
-                found[term] = frozenset()
+                found[term] = _NONE
             else:
-                found[term] = found.get(term, frozenset()) | qualifier
+                found[term] = found.get(term, _NONE) | qualifier
             before = term
         return found
 
@@ -328,12 +329,7 @@ class FaqIndex:
                 weight *= factor
                 if exact not in units or units[exact].weight < weight:
                     units[exact] = _Unit(
-                        term,
-                        exact,
-                        broad,
-                        weight,
-                        factor == CONTRAST,
-                        qualified.get(term, frozenset()),
+                        term, exact, broad, weight, factor == CONTRAST, qualified.get(term, _NONE)
                     )
         return list(units.values())
 
@@ -445,8 +441,7 @@ class FaqIndex:
         covered = core = 0.0
         matched: list[str] = []
         missed: list[_Unit] = []
-        siblings: set[str] = set()
-        other_kinds: list[str] = []
+        others: list[_Unit] = []  # words naming another kind of what the entry names
         for unit, (question, answer) in zip(units, links, strict=True):
             closeness = question.get(number, 0.0)
             if (
@@ -457,8 +452,7 @@ class FaqIndex:
             ):
                 # 농민수당 asked, only 아동수당 in the entry: another kind of allowance
                 closeness = min(closeness, SIBLING)
-                siblings |= unit.exact
-                other_kinds.append(unit.term)
+                others.append(unit)
             credit = closeness or EXTRA_WEIGHT * (closeness := answer.get(number, 0.0))
             covered += credit * unit.weight
             if credit >= BROAD:
@@ -467,8 +461,9 @@ class FaqIndex:
             if closeness < BROAD:  # another kind of the same thing is still left out
                 missed.append(unit)
         coverage = covered / total
-        if siblings:
-            present = {c: min(v, SIBLING) if c in siblings else v for c, v in present.items()}
+        if others:
+            kinds = {c for unit in others for c in unit.exact}
+            present = {c: min(v, SIBLING) if c in kinds else v for c, v in present.items()}
         phrase = max(self._phrase_share(p, present) for p in self._phrases[number])
         strength = core / self._rarest
         missed.sort(key=lambda unit: -unit.weight)
@@ -482,7 +477,7 @@ class FaqIndex:
             matched=tuple(matched),
             missed=tuple(unit.term for unit in missed[:3]),
             unnamed=bool(keys.defining) and not keys.defining & present.keys(),
-            other_kinds=tuple(other_kinds),
+            other_kinds=tuple(unit.term for unit in others),
         )
 
     def _word_weight(self, word: Named) -> float:
