@@ -114,6 +114,36 @@ async def test_a_news_link_reaches_the_page_as_a_link_not_as_markup(settings):
     assert shown["link"] == {"label": "자세히 보기", "url": "https://x.example/1"}
 
 
+async def test_naming_a_neighbour_is_talk_between_neighbours_naming_the_bot_is_not(settings):
+    from bot.adapters.webchat import WebchatAdapter
+    from bot.web import WebServer
+    from tests.fakes import listening
+
+    server = WebServer("127.0.0.1", 0)
+    adapter = WebchatAdapter(settings, server)
+    mum, neighbour = Visitor(""), Visitor("")
+    async with listening(adapter) as heard:
+        await server.start()
+        try:
+            mum.base = neighbour.base = server.url
+            await mum.join("web-parenting", "지은맘")
+            await neighbour.join("web-parenting", "윗집언니")
+            await neighbour.say("@지은맘 그거 면사무소 가면 바로 해 줘요")
+            await neighbour.next_message()
+            await mum.say("@소통봇 여권은 어디서 만들어요?")
+            await mum.next_message()
+            await mum.say("윗집언니 말처럼 면사무소 가 볼게요")  # no @: a name alone is no mention
+            await mum.next_message()
+        finally:
+            await mum.close()
+            await neighbour.close()
+            await server.stop()
+    answer, to_bot, plain = heard
+    assert answer.to_member and not answer.addressed
+    assert to_bot.addressed and not to_bot.to_member
+    assert not plain.to_member
+
+
 @pytest.mark.browser
 def test_two_residents_and_an_officer_in_a_real_browser(running, tmp_path, chromium):
     context_a, context_b, officer = (chromium.new_context() for _ in range(3))

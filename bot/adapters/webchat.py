@@ -251,6 +251,7 @@ class WebchatAdapter(Adapter):
             message_id=message_id,
             is_direct=direct,
             addressed=direct or bool(data.get("addressed")) or f"@{self.bot_name}" in text,
+            to_member=not direct and self._names_neighbour(seat, text),
         )
         # Stored first, shown second: a line the room has seen is never lost by a crash.
         await self._dispatch(event)
@@ -266,6 +267,18 @@ class WebchatAdapter(Adapter):
         await self._broadcast(seat.room, message)
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def _names_neighbour(self, seat: Seat, text: str) -> bool:
+        """Whether the text mentions (@지은맘) someone else in the room, seated now or seen
+        writing there: talk between neighbours, as a reply or a mention is on Telegram."""
+        me = seat.visitor.user_id
+        names = {other.name for other in self._seats[seat.room] if other.visitor.user_id != me}
+        names |= {
+            line["name"]
+            for line in self._history[seat.room]
+            if not line["bot"] and line["user"] != me
+        }
+        return any(f"@{name}" in text for name in names - {self.bot_name, ""})
 
     def _rooms(self, visitor: Visitor) -> dict[str, str]:
         """Room key → name for the rooms this visitor may enter (the officer room: officers)."""
