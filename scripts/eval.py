@@ -81,6 +81,12 @@ HELD_OUT = [
     # harder small talk (asking the room, relayed texts, jokes), written blind (unread)
     ("county FAQ, fifth triage stress set", None, ["cases-triage-stress5"]),
 ]
+# Small talk the intent model handles worst, on the sample county FAQ, for the triage only (no
+# FAQ labels, so not pooled above): guards, read or written after the model (tests/faq/data).
+GUARDS = [
+    ("hard small talk (errors read)", ["cases-triage-hard"]),
+    ("neighbours replying, trading, warning", ["cases-triage-neighbours"]),
+]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.
 TRAINED = {name for _, names in TRAINING for name in names}
@@ -169,7 +175,9 @@ def main() -> int:
         pooled_cases = [case for _, own, _ in unread for case in own]
         pooled = [result for _, _, own_results in unread for result in own_results]
         summary.append(("unread sets, pooled", report(pooled_cases, pooled, show_errors=False)))
-        _listen_room([(own_path, own) for own_path, own, _ in unread])
+        _listen_room("unread sets, pooled", [(own_path, own) for own_path, own, _ in unread])
+        for title, names in GUARDS:
+            _listen_room(title, [(faq, _cases([OWN / f"{name}.jsonl" for name in names]))])
         _summary(summary)
         print("* the intent model is trained on this set (scripts/train_intents.py)")
         _reliability(answered)
@@ -193,25 +201,27 @@ def _taught(title: str, faq: str, lessons: list[dict], measured: str) -> tuple[s
     return title, report(cases, results, show_errors=False)
 
 
-def _listen_room(sets: list[tuple[Path, list[dict]]]) -> None:
+def _listen_room(title: str, sets: list[tuple[Path, list[dict]]]) -> None:
     """What a listen room does with these messages: the CLI gives the intent, and the room
     acts only when the triage is confident as well (bot/faq/understand.py)."""
     from bot.faq import FaqIndex, understand
 
-    chatter = acted = civic = right = 0
+    chatter = escalated = acted = civic = right = 0
     for faq, cases in sets:
         index = FaqIndex.load(faq)
         for case in cases:
             result = understand(index, case["text"], listen=True)
             if case["intent"] == "chatter":
                 chatter += 1
+                escalated += result.intent != "chatter"
                 acted += result.intent != "chatter" and result.confident
             else:
                 civic += 1
                 right += result.intent == case["intent"] and result.confident
     print(
-        f"in a listen room: small talk acted on {_share(acted, chatter)}, "
-        f"civic messages acted on with the right intent {_share(right, civic)}"
+        f"{title}: small talk escalated {_share(escalated, chatter)}, acted on in a listen room "
+        f"{_share(acted, chatter)}; civic messages acted on there with the right intent "
+        f"{_share(right, civic)}"
     )
 
 
