@@ -86,6 +86,7 @@ HELD_OUT = [
 GUARDS = [
     ("hard small talk (errors read)", ["cases-triage-hard"]),
     ("neighbours replying, trading, warning", ["cases-triage-neighbours"]),
+    ("thanks, errands, experiences, opinions", ["cases-triage-everyday"]),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.

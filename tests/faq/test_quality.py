@@ -191,8 +191,9 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
         ("cases-triage-stress5", 10, 0, 0.9),
         ("cases-triage-hard", 28, 6, 0.91),
         ("cases-triage-neighbours", 37, 0, 0.9),
+        ("cases-triage-everyday", 29, 7, 0.9),
     ],
-    ids=["read", "unread", "third", "fourth", "fifth", "hard", "neighbours"],
+    ids=["read", "unread", "third", "fourth", "fifth", "hard", "neighbours", "everyday"],
 )
 def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
     """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
