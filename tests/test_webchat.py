@@ -121,11 +121,10 @@ async def test_naming_a_neighbour_is_talk_between_neighbours_naming_the_bot_is_n
 
     server = WebServer("127.0.0.1", 0)
     adapter = WebchatAdapter(settings, server)
-    mum, neighbour = Visitor(""), Visitor("")
     async with listening(adapter) as heard:
         await server.start()
+        mum, neighbour = Visitor(server.url), Visitor(server.url)
         try:
-            mum.base = neighbour.base = server.url
             await mum.join("web-parenting", "지은맘")
             await neighbour.join("web-parenting", "윗집언니")
             await neighbour.say("@지은맘 그거 면사무소 가면 바로 해 줘요")
