@@ -207,19 +207,6 @@ class FaqOffer(SQLModel, table=True):
     at: datetime = _when(index=True)
 
 
-class RoomQuestion(SQLModel, table=True):
-    """When a resident last asked something in a room (or thread) without addressing the bot:
-    a neighbour's statement just after it is likely their answer. Who and when only, no text."""
-
-    __tablename__ = "room_question"
-    id: int | None = Field(default=None, primary_key=True)
-    platform: str
-    chat_id: str
-    thread_id: str | None = None
-    user_id: str
-    at: datetime = _when(index=True)
-
-
 class InfoPost(SQLModel, table=True):
     """Information given to residents (notices, news, officers' posts): 정보 제공 in reports."""
 

@@ -28,19 +28,13 @@ class Understanding:
     confident: bool
     decision: Decision
     urgent: bool = False  # someone may be in danger: emergency numbers, and an officer now
-    asks: bool = False  # it asks something, so a neighbour's next message may answer it
 
 
 _NOTHING = Decision("unknown", None, (), 0.0)
 
 
 def understand(
-    index: FaqIndex,
-    text: str,
-    *,
-    listen: bool,
-    to_member: bool = False,
-    after_question: bool = False,
+    index: FaqIndex, text: str, *, listen: bool, to_member: bool = False
 ) -> Understanding:
     """Classify the message and match it against the FAQ; never raises.
 
@@ -49,9 +43,7 @@ def understand(
     still when the message carries small-talk cues or replies to another member
     (`to_member`: neighbours talking). When the bot is addressed, a message that asks
     something is taken as a question even if its topic is not the county's (the resident
-    wants an answer, or to be told there is none). `after_question`: another member asked the
-    room something just before; a message asking nothing itself then likely answers them,
-    and is held to the same higher bar as a reply.
+    wants an answer, or to be told there is none).
     """
     try:
         cleaned = clean(text)
@@ -69,12 +61,10 @@ def understand(
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
     if listen and (intent != "question" or decision.outcome == "offer"):
         decision = Decision("unknown", None, (), decision.score)
-    asks = intent == "question" or bool(signals["asked"])
     cued = signals["chatter"] or signals["laughter"] or signals["room"] or signals["relayed"]
-    replying = to_member or (after_question and not asks)
-    chatty = not urgent and bool(cued or replying)
+    chatty = not urgent and bool(cued or to_member)
     needed = CONFIDENT_CHATTY if chatty else CONFIDENT
-    return Understanding(intent, confidence, confidence >= needed, decision, urgent, asks)
+    return Understanding(intent, confidence, confidence >= needed, decision, urgent)
 
 
 def _asks_the_bot(signals: dict[str, float], decision: Decision) -> bool:

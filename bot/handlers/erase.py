@@ -1,10 +1,9 @@
 """Erasing a resident's personal data on request (개인정보 보호법), keeping the anonymous counts.
 
 Removed: their contact, name and platform accounts, the raw events they sent (inbox), what the
-bot sent them 1:1 or in answer to them (outbox), the choices they were offered, when they last
-asked a room something, their words in tickets and ticket history and in the audit trail.
-Kept: tickets with category, status, room and dates, so monthly reports still add up. The
-erasure itself is written to the audit trail.
+bot sent them 1:1 or in answer to them (outbox), the choices they were offered, their words in
+tickets and ticket history and in the audit trail. Kept: tickets with category, status, room
+and dates, so monthly reports still add up. The erasure itself is written to the audit trail.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from storage.models import (
     LearnedPhrasing,
     OutboxItem,
     Person,
-    RoomQuestion,
     Ticket,
     TicketEvent,
     TicketFollower,
@@ -65,13 +63,12 @@ def erase_person(
     accounts = list(session.exec(select(Identity).where(Identity.person_id == person.id)).all())
     inbox_ids = _erase_inbox(session, accounts, placeholder)
     for account in accounts:  # choices still open hold the question as asked
-        for table in (FaqOffer, RoomQuestion):
-            session.exec(
-                delete(table).where(
-                    col(table.platform) == account.platform,
-                    col(table.user_id) == account.user_id,
-                )
+        session.exec(
+            delete(FaqOffer).where(
+                col(FaqOffer.platform) == account.platform,
+                col(FaqOffer.user_id) == account.user_id,
             )
+        )
     outbox = _erase_outbox(session, accounts, inbox_ids, placeholder)
     contacts = _contacts(session, person)
     tickets = _erase_tickets(session, person, placeholder)

@@ -2,9 +2,7 @@
 it in the queue.
 
 In a `listen` room the bot reads everything but only acts when it is confident, and never
-answers small talk; it asks for more confidence of a reply to a neighbour, marked by the
-platform or just after their question (bot/handlers/turns.py). When addressed (mention,
-reply, 1:1) it always answers something.
+answers small talk; when addressed (mention, reply, 1:1) it always answers something.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from __future__ import annotations
 from bot import privacy
 from bot.context import Context
 from bot.faq import FaqSource, understand
-from bot.handlers import offers, turns
+from bot.handlers import offers
 from bot.handlers.queue import TicketQueue
 from bot.messages import Message
 from bot.router import Router
@@ -28,15 +26,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         ctx.reply(ctx.texts("pii.rrn_removed"))
     if offers.settle(ctx, faq.index, queue):  # "2", or "none of these": a reply to choices
         return
-    result = understand(
-        faq.index,
-        message.text,
-        listen=not addressed,
-        to_member=message.to_member,
-        after_question=not addressed and turns.follows_question(ctx),
-    )
-    if result.asks and not addressed and ctx.role == "resident":
-        turns.asked(ctx)  # neighbours may answer it in the next minutes
+    result = understand(faq.index, message.text, listen=not addressed, to_member=message.to_member)
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
     if result.intent == "chatter":
