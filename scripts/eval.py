@@ -17,9 +17,14 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from train_intents import TRAINING
+
+if TYPE_CHECKING:
+    from bot.faq import FaqIndex, Understanding
 
 INTENTS = ("question", "inconvenience", "suggestion", "chatter")
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +92,13 @@ GUARDS = [
     ("hard small talk (errors read)", ["cases-triage-hard"]),
     ("neighbours replying, trading, warning", ["cases-triage-neighbours"]),
     ("thanks, errands, experiences, opinions", ["cases-triage-everyday"]),
+]
+# Whole conversations in rooms, labelled per message, for what the order tells
+# (bot/handlers/turns.py), on the county FAQ: the first read while building the turns, the
+# second written and measured blind.
+CONVERSATIONS = [
+    ("conversations, first (read)", "cases-triage-conversations"),
+    ("conversations, second", "cases-triage-conversations2"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.
@@ -179,6 +191,10 @@ def main() -> int:
         _listen_room("unread sets, pooled", [(own_path, own) for own_path, own, _ in unread])
         for title, names in GUARDS:
             _listen_room(title, [(faq, _cases([OWN / f"{name}.jsonl" for name in names]))])
+        for title, name in CONVERSATIONS:
+            talk = [(faq, _cases([OWN / f"{name}.jsonl"]))]
+            _listen_room(f"{title}, each message alone", talk)
+            _listen_room(f"{title}, in order (a neighbour's report just before)", talk, turns=True)
         _summary(summary)
         print("* the intent model is trained on this set (scripts/train_intents.py)")
         _reliability(answered)
@@ -202,28 +218,51 @@ def _taught(title: str, faq: str, lessons: list[dict], measured: str) -> tuple[s
     return title, report(cases, results, show_errors=False)
 
 
-def _listen_room(title: str, sets: list[tuple[Path, list[dict]]]) -> None:
+def _listen_room(title: str, sets: list[tuple[Path, list[dict]]], *, turns: bool = False) -> None:
     """What a listen room does with these messages: the CLI gives the intent, and the room
-    acts only when the triage is confident as well (bot/faq/understand.py)."""
-    from bot.faq import FaqIndex, understand
+    acts only when the triage is confident as well (bot/faq/understand.py). With `turns`,
+    messages of one conversation are read in order, as the room does (bot/handlers/turns.py)."""
+    from bot.faq import FaqIndex
 
-    chatter = escalated = acted = civic = right = 0
+    chatter = escalated = acted = answered = civic = right = 0
     for faq, cases in sets:
-        index = FaqIndex.load(faq)
-        for case in cases:
-            result = understand(index, case["text"], listen=True)
+        for case, result in _in_a_room(FaqIndex.load(faq), cases, turns=turns):
             if case["intent"] == "chatter":
                 chatter += 1
                 escalated += result.intent != "chatter"
                 acted += result.intent != "chatter" and result.confident
+                answered += result.decision.outcome == "answer"
             else:
                 civic += 1
                 right += result.intent == case["intent"] and result.confident
     print(
         f"{title}: small talk escalated {_share(escalated, chatter)}, acted on in a listen room "
-        f"{_share(acted, chatter)}; civic messages acted on there with the right intent "
-        f"{_share(right, civic)}"
+        f"{_share(acted, chatter)}, answered {_share(answered, chatter)}; civic messages acted "
+        f"on there with the right intent {_share(right, civic)}"
     )
+
+
+def _in_a_room(
+    index: FaqIndex, cases: list[dict], *, turns: bool
+) -> Iterator[tuple[dict, Understanding]]:
+    """Each message understood as a listen room would; with `turns`, a message counts as
+    following another resident's report when it came at most REPORT_WITHIN after a report
+    the room took in, in the same conversation (cases carry `conversation`, `user`, `minute`)."""
+    from bot.faq import understand
+    from bot.handlers.turns import REPORT_WITHIN
+
+    within = REPORT_WITHIN.total_seconds() / 60
+    reported: dict[tuple[str, str], float] = {}  # (conversation, user) → minute of the report
+    for case in cases:
+        here = (case.get("conversation", ""), case.get("user", ""))
+        after = turns and any(
+            conversation == here[0] and user != here[1] and case["minute"] - minute <= within
+            for (conversation, user), minute in reported.items()
+        )
+        result = understand(index, case["text"], listen=True, after_report=after)
+        if turns and result.intent == "inconvenience" and result.confident and not result.echoes:
+            reported[here] = case["minute"]
+        yield case, result
 
 
 def _cases(paths: list[Path]) -> list[dict]:

@@ -93,6 +93,8 @@ class Cues:
     people: frozenset[str]
     despair: Cue
     laughter: Cue
+    echo: Cue
+    also: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ def default_cues() -> Cues:
         people=frozenset(danger["people"]),
         despair=Cue.from_data(danger, terms="despair_terms", patterns="despair"),
         laughter=Cue.from_data(danger, terms="", patterns="laughter"),
+        echo=Cue.from_data(data["echo"], terms=""),
+        also=frozenset(data["echo"]["also"]),
     )
 
 
@@ -168,6 +172,27 @@ def dangerous(analysis: Analysis, cues: Cues | None = None) -> bool:
         return False
     harmed = cues.harm.count(terms, squeezed) and terms & cues.people
     return bool(harmed or cues.despair.count(terms, squeezed))
+
+
+def echoes(analysis: Analysis, signals: dict[str, float], cues: Cues | None = None) -> bool:
+    """Whether a message says the writer has the same trouble or saw it too (저도 봤어요,
+    우리 마을도 그래요, 덕림리도 똑같소, 골대 그물도 찢어져 있어요), asking nothing."""
+    cues = cues or default_cues()
+    if signals["asked"] or signals["thanked"] or signals["laughter"]:
+        return False
+    if signals["chatter"] and not signals["problem"]:  # 저도 감사해요, 저도 배고파요
+        return False
+    taking_do = [
+        form
+        for (form, tag), after in itertools.pairwise(analysis.morphs)
+        if after == ("도", "JX") and tag in ("NP", "NNG", "NNP")
+    ]
+    who_or_where = any(
+        form in cues.also or cues.place.match(form) or form in cues.place_words
+        for form in taking_do
+    )
+    same = cues.echo.count(frozenset(), _SPACE.sub("", analysis.text)) > 0
+    return who_or_where or same or bool(taking_do and signals["problem"])
 
 
 def about_harm(analysis: Analysis, cues: Cues | None = None) -> bool:

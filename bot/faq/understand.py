@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.faq.index import Decision, FaqIndex
 from bot.faq.text import analyse, clean
-from bot.faq.triage import Intent, about_harm, triage
+from bot.faq.triage import Intent, about_harm, echoes, triage
 
 # The intent model's probability a listen room needs before it acts, and more when the message
 # carries small-talk cues (형님, ㅋㅋ, 다녀오신 분?, news passed on: … 준다네) or replies to
@@ -28,13 +28,19 @@ class Understanding:
     confident: bool
     decision: Decision
     urgent: bool = False  # someone may be in danger: emergency numbers, and an officer now
+    echoes: bool = False  # just after a neighbour's report: the writer has that trouble too
 
 
 _NOTHING = Decision("unknown", None, (), 0.0)
 
 
 def understand(
-    index: FaqIndex, text: str, *, listen: bool, to_member: bool = False
+    index: FaqIndex,
+    text: str,
+    *,
+    listen: bool,
+    to_member: bool = False,
+    after_report: bool = False,
 ) -> Understanding:
     """Classify the message and match it against the FAQ; never raises.
 
@@ -43,12 +49,15 @@ def understand(
     still when the message carries small-talk cues or replies to another member
     (`to_member`: neighbours talking). When the bot is addressed, a message that asks
     something is taken as a question even if its topic is not the county's (the resident
-    wants an answer, or to be told there is none).
+    wants an answer, or to be told there is none). `after_report`: another member reported a
+    problem just before; a message the bot would let pass that says the writer has it too
+    (저도 봤어요, 우리 마을도 그래요) is one more report of it (`echoes`).
     """
     try:
         cleaned = clean(text)
         decision = index.decide(cleaned) if cleaned else _NOTHING
-        found = triage(analyse(cleaned), decision.score)
+        analysis = analyse(cleaned)
+        found = triage(analysis, decision.score)
     except Exception:  # understanding must never take the bot down, nor fail unseen
         # the message itself is not logged: residents write personal details
         log.exception("could not understand a message of %d characters", len(str(text)))
@@ -63,8 +72,12 @@ def understand(
         decision = Decision("unknown", None, (), decision.score)
     cued = signals["chatter"] or signals["laughter"] or signals["room"] or signals["relayed"]
     chatty = not urgent and bool(cued or to_member)
-    needed = CONFIDENT_CHATTY if chatty else CONFIDENT
-    return Understanding(intent, confidence, confidence >= needed, decision, urgent)
+    confident = confidence >= (CONFIDENT_CHATTY if chatty else CONFIDENT)
+    taken = intent != "chatter" and confident
+    asks = intent == "question"  # (echoes() also rules out a message marked as asking)
+    if after_report and not (asks or taken or urgent) and echoes(analysis, signals):
+        return Understanding("inconvenience", confidence, True, decision, urgent, echoes=True)
+    return Understanding(intent, confidence, confident, decision, urgent)
 
 
 def _asks_the_bot(signals: dict[str, float], decision: Decision) -> bool:

@@ -2,7 +2,9 @@
 it in the queue.
 
 In a `listen` room the bot reads everything but only acts when it is confident, and never
-answers small talk; when addressed (mention, reply, 1:1) it always answers something.
+answers small talk; a resident saying they have the problem a neighbour just reported joins
+that report (bot/handlers/turns.py). When addressed (mention, reply, 1:1) it always answers
+something.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from bot import privacy
 from bot.context import Context
 from bot.faq import FaqSource, understand
-from bot.handlers import offers
+from bot.handlers import offers, turns
 from bot.handlers.queue import TicketQueue
 from bot.messages import Message
 from bot.router import Router
@@ -26,9 +28,19 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         ctx.reply(ctx.texts("pii.rrn_removed"))
     if offers.settle(ctx, faq.index, queue):  # "2", or "none of these": a reply to choices
         return
-    result = understand(faq.index, message.text, listen=not addressed, to_member=message.to_member)
+    report = None if addressed else turns.neighbours_report(ctx)
+    result = understand(
+        faq.index,
+        message.text,
+        listen=not addressed,
+        to_member=message.to_member,
+        after_report=report is not None,
+    )
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
+    if result.echoes and report is not None:  # "저희 동네도 그래요": one more resident waiting
+        queue.follow(ctx, report)
+        return
     if result.intent == "chatter":
         if addressed:  # called by name or 1:1: greet back and say what the bot can do
             ctx.reply(ctx.texts("help.resident", county=ctx.settings.county))

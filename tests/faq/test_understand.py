@@ -50,6 +50,29 @@ def test_a_listen_room_needs_more_certainty_to_act_on_a_message_with_small_talk_
     assert replying.confidence == pytest.approx(0.7) and not replying.confident
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "저희 골목도 그래요 밤에 너무 깜깜해요",
+        "덕림리도 똑같소",
+        "맞아요 저도 어제 봤어요",
+        "저두요",
+    ],
+)
+def test_saying_one_has_a_neighbours_problem_too_is_a_report_of_it_just_after_theirs(county, text):
+    alone = understand(county, text, listen=True)
+    after = understand(county, text, listen=True, after_report=True)
+    assert not alone.echoes and alone.intent == "chatter"
+    assert after.echoes and after.intent == "inconvenience" and after.confident
+
+
+@pytest.mark.parametrize(
+    "text", ["헉 큰일이네요 조심하세요", "저도 감사해요", "ㅋㅋㅋ 저도요", "저희 동네도 그래요?"]
+)
+def test_sympathy_thanks_jokes_and_questions_after_a_report_are_no_report(county, text):
+    assert not understand(county, text, listen=True, after_report=True).echoes
+
+
 def test_a_clear_question_is_answered_in_a_listen_room(county):
     result = understand(county, "출산장려금 받으려면 어디로 가야 하나요?", listen=True)
     assert result.intent == "question" and result.confident
