@@ -94,10 +94,10 @@ GUARDS = [
     ("thanks, errands, experiences, opinions", ["cases-triage-everyday"]),
 ]
 # Whole conversations in rooms, labelled per message, for what the order tells
-# (bot/handlers/turns.py), on the county FAQ: the first read while building the turns, the
-# second written and measured blind.
+# (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read
+# while building the turns); the second was written and measured blind.
 CONVERSATIONS = [
-    ("conversations, first (read)", "cases-triage-conversations"),
+    ("conversations, first (trained on)", "cases-triage-conversations"),
     ("conversations, second", "cases-triage-conversations2"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are

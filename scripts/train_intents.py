@@ -40,6 +40,7 @@ TRAINING: list[tuple[str | None, list[str]]] = [
     (None, ["cases-triage-examples", "chatter-train", "chatter-county-train", "civic-train"]),
     (None, ["voices-train", "young-train", "hard-train", "hard2-train"]),
     (None, ["contrast-a-train", "contrast-b-train"]),
+    (None, ["cases-triage-conversations"]),
     *((f"faq-{name}", [f"cases-{name}"]) for name in READ.split()),
     ("faq-economy", ["cases-economy-paraphrased"]),
     ("faq-urban", ["cases-urban-paraphrased"]),

@@ -105,7 +105,7 @@ def test_departments_written_blind_after_the_matcher_keep_their_figures(departme
         ("village", 0.89, 0.0, 1.0),
         ("senior", 0.75, 0.02, 0.94),
         ("permit", 0.78, 0.04, 0.98),
-        ("heritage", 0.67, 0.0, 0.96),
+        ("heritage", 0.64, 0.0, 0.96),
         ("jobs", 0.53, 0.04, 0.92),
         ("defence", 0.53, 0.02, 0.94),
         ("farmbase", 0.57, 0.02, 0.94),
@@ -146,7 +146,7 @@ def test_departments_asked_in_residents_own_words_keep_their_figures(
     [
         ("disaster-first", 0.5, 0.06, 0.9),
         ("disaster-second", 0.5, 0.08, 0.9),
-        ("education-first", 0.6, 0.08, 1.0),
+        ("education-first", 0.6, 0.08, 0.98),
         ("education-second", 0.64, 0.06, 0.98),
     ],
 )
@@ -185,13 +185,13 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
     ("name", "escalated", "lost", "accuracy"),
     [
         ("cases-triage-stress", 0, 1, 0.99),
-        ("cases-triage-stress2", 2, 5, 0.91),
-        ("cases-triage-stress3", 2, 1, 0.95),
-        ("cases-triage-stress4", 1, 1, 0.97),
+        ("cases-triage-stress2", 1, 5, 0.92),
+        ("cases-triage-stress3", 4, 1, 0.93),
+        ("cases-triage-stress4", 1, 1, 0.96),
         ("cases-triage-stress5", 10, 0, 0.9),
-        ("cases-triage-hard", 28, 6, 0.91),
-        ("cases-triage-neighbours", 37, 0, 0.9),
-        ("cases-triage-everyday", 29, 7, 0.9),
+        ("cases-triage-hard", 27, 5, 0.91),
+        ("cases-triage-neighbours", 35, 1, 0.9),
+        ("cases-triage-everyday", 27, 7, 0.91),
     ],
     ids=["read", "unread", "third", "fourth", "fifth", "hard", "neighbours", "everyday"],
 )
