@@ -47,9 +47,10 @@ class Conversation:
         to_member: bool = False,
         at: datetime | None = None,
         platform: str = PLATFORM,
+        thread: str | None = None,
     ) -> str:
         """`user` writes `text` in `room` (a room key), or 1:1 with `room=None`; `to_member`:
-        as a reply to another member's message.
+        as a reply to another member's message; `thread`: in the thread of that message id.
 
         Returns the message id, so a test can check what the bot replied to."""
         if at is not None:
@@ -68,6 +69,7 @@ class Conversation:
                 at=self.clock.now(),
                 text=text,
                 message_id=message_id,
+                thread_id=thread,
                 is_direct=config_room is None,
                 addressed=config_room is None or mention,
                 to_member=to_member,

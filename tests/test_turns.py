@@ -41,6 +41,14 @@ async def test_a_neighbour_saying_they_have_it_too_joins_the_report(bot):
     assert len(_tickets(bot)) == 1  # one problem, two residents waiting for it
 
 
+async def test_me_too_in_the_thread_of_a_report_joins_it(bot):
+    receipt = await _reported(bot)
+    [ticket] = _tickets(bot)
+    await bot.say("mom-2", "저도요", thread=ticket.message_id, to_member=True)
+    [reply] = bot.in_room("parenting")
+    assert receipt in reply.text and reply.thread_id == ticket.message_id
+
+
 async def test_the_same_words_with_no_report_before_are_small_talk(bot):
     await bot.say("mom-2", "저희 골목도 그래요 밤에 너무 깜깜해요")
     bot.assert_silent()

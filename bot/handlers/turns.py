@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, select
 
 from bot.context import Context
@@ -29,7 +29,7 @@ def neighbours_report(ctx: Context) -> Ticket | None:
         .where(
             Ticket.platform == event.platform,
             Ticket.chat_id == event.chat_id,
-            _same_thread(col(Ticket.thread_id), event.thread_id),
+            _in_thread_of(event.thread_id),
             Ticket.category == "inconvenience",
             col(Ticket.status).in_(OPEN),
             col(Ticket.merged_into_id).is_(None),
@@ -41,5 +41,8 @@ def neighbours_report(ctx: Context) -> Ticket | None:
     ).first()
 
 
-def _same_thread(column: ColumnElement[str | None], thread_id: str | None) -> ColumnElement[bool]:
-    return column.is_(None) if thread_id is None else column == thread_id
+def _in_thread_of(thread_id: str | None) -> ColumnElement[bool]:
+    """Reports in the same thread, or (Slack) the report that starts the message's thread."""
+    if thread_id is None:
+        return col(Ticket.thread_id).is_(None)
+    return or_(col(Ticket.thread_id) == thread_id, col(Ticket.message_id) == thread_id)
