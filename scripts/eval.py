@@ -95,10 +95,12 @@ GUARDS = [
 ]
 # Whole conversations in rooms, labelled per message, for what the order tells
 # (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read
-# while building the turns); the second was written and measured blind.
+# while building the turns); the others were written and measured blind (unread).
 CONVERSATIONS = [
     ("conversations, first (trained on)", "cases-triage-conversations"),
     ("conversations, second", "cases-triage-conversations2"),
+    ("conversations, third", "cases-triage-conversations3"),
+    ("conversations, fourth", "cases-triage-conversations4"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.
