@@ -80,7 +80,7 @@ async def test_small_talk_in_a_listen_room_gets_no_answer(bot):
 
 async def test_a_reply_to_a_neighbour_needs_more_certainty_before_it_reaches_officers(bot):
     # neighbours answering each other: "me too" is said to them, not to the county
-    said = "저희 골목 가로등도 어제부터 깜빡깜빡해요"
+    said = "저희 집 앞 가로등도 밤마다 깜빡여요"
     await bot.say("mom-3", said, to_member=True)
     bot.assert_silent()
     told = await bot.say("mom-2", said)  # said to the room, the same words are taken in
