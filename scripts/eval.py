@@ -196,7 +196,7 @@ def main() -> int:
         for title, name in CONVERSATIONS:
             talk = [(faq, _cases([OWN / f"{name}.jsonl"]))]
             _listen_room(f"{title}, each message alone", talk)
-            _listen_room(f"{title}, in order (a neighbour's report just before)", talk, turns=True)
+            _listen_room(f"{title}, in order (a report just before)", talk, turns=True)
         _summary(summary)
         print("* the intent model is trained on this set (scripts/train_intents.py)")
         _reliability(answered)
@@ -248,8 +248,9 @@ def _in_a_room(
     index: FaqIndex, cases: list[dict], *, turns: bool
 ) -> Iterator[tuple[dict, Understanding]]:
     """Each message understood as a listen room would; with `turns`, a message counts as
-    following another resident's report when it came at most REPORT_WITHIN after a report
-    the room took in, in the same conversation (cases carry `conversation`, `user`, `minute`)."""
+    following a report when it came at most REPORT_WITHIN after one the room took in, in the
+    same conversation, its writer's own or another's (cases carry `conversation`, `user`,
+    `minute`)."""
     from bot.faq import understand
     from bot.handlers.turns import REPORT_WITHIN
 
@@ -257,12 +258,20 @@ def _in_a_room(
     reported: dict[tuple[str, str], float] = {}  # (conversation, user) → minute of the report
     for case in cases:
         here = (case.get("conversation", ""), case.get("user", ""))
-        after = turns and any(
-            conversation == here[0] and user != here[1] and case["minute"] - minute <= within
+        recent = [
+            user
             for (conversation, user), minute in reported.items()
+            if turns and conversation == here[0] and case["minute"] - minute <= within
+        ]
+        result = understand(
+            index,
+            case["text"],
+            listen=True,
+            after_report=any(user != here[1] for user in recent),
+            after_own_report=here[1] in recent,
         )
-        result = understand(index, case["text"], listen=True, after_report=after)
-        if turns and result.intent == "inconvenience" and result.confident and not result.echoes:
+        joined = result.echoes or result.adds
+        if turns and result.intent == "inconvenience" and result.confident and not joined:
             reported[here] = case["minute"]
         yield case, result
 

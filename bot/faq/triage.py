@@ -195,6 +195,14 @@ def echoes(analysis: Analysis, signals: dict[str, float], cues: Cues | None = No
     return who_or_where or same or bool(taking_do and signals["problem"])
 
 
+def adds_to(analysis: Analysis, signals: dict[str, float]) -> bool:
+    """Whether a message tells more of a problem (what else is broken, how long it has been:
+    하수구 뚜껑도 열려 있어요, 벌써 일주일째예요), asking nothing and thanking no one."""
+    if signals["asked"] or signals["thanked"] or signals["laughter"]:
+        return False
+    return bool(analysis.terms) and bool(signals["problem"] or signals["lasting"])
+
+
 def about_harm(analysis: Analysis, cues: Cues | None = None) -> bool:
     """Whether a text (an FAQ entry) is about violence, abuse or self-harm at all."""
     cues = cues or default_cues()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.faq.index import Decision, FaqIndex
 from bot.faq.text import analyse, clean
-from bot.faq.triage import Intent, about_harm, echoes, triage
+from bot.faq.triage import Intent, about_harm, adds_to, echoes, triage
 
 # The intent model's probability a listen room needs before it acts, and more when the message
 # carries small-talk cues (형님, ㅋㅋ, 다녀오신 분?, news passed on: … 준다네) or replies to
@@ -29,6 +29,7 @@ class Understanding:
     decision: Decision
     urgent: bool = False  # someone may be in danger: emergency numbers, and an officer now
     echoes: bool = False  # just after a neighbour's report: the writer has that trouble too
+    adds: bool = False  # just after the writer's own report: more of that problem
 
 
 _NOTHING = Decision("unknown", None, (), 0.0)
@@ -41,6 +42,7 @@ def understand(
     listen: bool,
     to_member: bool = False,
     after_report: bool = False,
+    after_own_report: bool = False,
 ) -> Understanding:
     """Classify the message and match it against the FAQ; never raises.
 
@@ -51,7 +53,9 @@ def understand(
     something is taken as a question even if its topic is not the county's (the resident
     wants an answer, or to be told there is none). `after_report`: another member reported a
     problem just before; a message the bot would let pass that says the writer has it too
-    (저도 봤어요, 우리 마을도 그래요) is one more report of it (`echoes`).
+    (저도 봤어요, 우리 마을도 그래요) is one more report of it (`echoes`). `after_own_report`:
+    the writer reported a problem just before; such a message telling more of a problem
+    (벌써 일주일째예요) adds to that report (`adds`).
     """
     try:
         cleaned = clean(text)
@@ -74,9 +78,12 @@ def understand(
     chatty = not urgent and bool(cued or to_member)
     confident = confidence >= (CONFIDENT_CHATTY if chatty else CONFIDENT)
     taken = intent != "chatter" and confident
-    asks = intent == "question"  # (echoes() also rules out a message marked as asking)
-    if after_report and not (asks or taken or urgent) and echoes(analysis, signals):
-        return Understanding("inconvenience", confidence, True, decision, urgent, echoes=True)
+    asks = intent == "question"  # (both checks below also rule out one marked as asking)
+    if not (asks or taken or urgent):
+        if after_report and echoes(analysis, signals):
+            return Understanding("inconvenience", confidence, True, decision, echoes=True)
+        if after_own_report and adds_to(analysis, signals):
+            return Understanding("inconvenience", confidence, True, decision, adds=True)
     return Understanding(intent, confidence, confident, decision, urgent)
 
 

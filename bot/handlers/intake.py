@@ -3,8 +3,8 @@ it in the queue.
 
 In a `listen` room the bot reads everything but only acts when it is confident, and never
 answers small talk; a resident saying they have the problem a neighbour just reported joins
-that report (bot/handlers/turns.py). When addressed (mention, reply, 1:1) it always answers
-something.
+that report, and what a reporter adds just after is kept on theirs (bot/handlers/turns.py).
+When addressed (mention, reply, 1:1) it always answers something.
 """
 
 from __future__ import annotations
@@ -28,18 +28,22 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         ctx.reply(ctx.texts("pii.rrn_removed"))
     if offers.settle(ctx, faq.index, queue):  # "2", or "none of these": a reply to choices
         return
-    report = None if addressed else turns.neighbours_report(ctx)
+    reported = turns.JustReported(None, None) if addressed else turns.just_reported(ctx)
     result = understand(
         faq.index,
         message.text,
         listen=not addressed,
         to_member=message.to_member,
-        after_report=report is not None,
+        after_report=reported.neighbours is not None,
+        after_own_report=reported.mine is not None,
     )
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
-    if result.echoes and report is not None:  # "저희 동네도 그래요": one more resident waiting
-        queue.follow(ctx, report)
+    if result.echoes and reported.neighbours:  # "저희 동네도 그래요": one more resident waiting
+        queue.follow(ctx, reported.neighbours)
+        return
+    if result.adds and reported.mine:  # "벌써 일주일째예요": more of their own report
+        queue.add_detail(ctx, reported.mine)
         return
     if result.intent == "chatter":
         if addressed:  # called by name or 1:1: greet back and say what the bot can do

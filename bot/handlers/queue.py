@@ -178,6 +178,15 @@ class TicketQueue:
             )
         )
 
+    def add_detail(self, ctx: Context, ticket: Ticket) -> None:
+        """The reporter told more of their problem just after reporting it: kept on the
+        ticket, and officers see it."""
+        self._remember_contact(ctx, ctx.event.text)
+        text = privacy.mask(ctx.event.text).text
+        self._record(ctx, ticket, "detail", text=text)
+        ctx.reply(ctx.texts("ticket.detail", receipt=ticket.receipt_no))
+        ctx.to_officers(ctx.texts("officer.detail", receipt=ticket.receipt_no, text=text))
+
     def _follows(self, ctx: Context, ticket: Ticket, person: Person) -> bool:
         return (
             ctx.session.exec(

@@ -73,7 +73,13 @@ def test_sympathy_thanks_jokes_and_questions_after_a_report_are_no_report(county
     assert not understand(county, text, listen=True, after_report=True).echoes
 
 
-def test_a_clear_question_is_answered_in_a_listen_room(county):
+def test_a_reporter_telling_more_just_after_adds_to_their_report_but_thanks_do_not(county):
+    more = understand(county, "벌써 일주일째예요ㅠㅠ", listen=True, after_own_report=True)
+    assert more.adds and more.intent == "inconvenience" and more.confident
+    assert not understand(county, "벌써 일주일째예요ㅠㅠ", listen=True).adds
+    for text in ("네 감사합니다", "언제쯤 고쳐질까요?", "저는 이제 애 데리러 가야겠어요"):
+        assert not understand(county, text, listen=True, after_own_report=True).adds
+
     result = understand(county, "출산장려금 받으려면 어디로 가야 하나요?", listen=True)
     assert result.intent == "question" and result.confident
     assert result.decision.outcome == "answer"
