@@ -178,9 +178,7 @@ def echoes(analysis: Analysis, signals: dict[str, float], cues: Cues | None = No
     """Whether a message says the writer has the same trouble or saw it too (저도 봤어요,
     우리 마을도 그래요, 덕림리도 똑같소, 골대 그물도 찢어져 있어요), asking nothing."""
     cues = cues or default_cues()
-    if signals["asked"] or signals["thanked"] or signals["laughter"]:
-        return False
-    if signals["chatter"] and not signals["problem"]:  # 저도 감사해요, 저도 배고파요
+    if _replies(signals) or (signals["chatter"] and not signals["problem"]):  # 저도 감사해요
         return False
     taking_do = [
         form
@@ -198,9 +196,14 @@ def echoes(analysis: Analysis, signals: dict[str, float], cues: Cues | None = No
 def adds_to(analysis: Analysis, signals: dict[str, float]) -> bool:
     """Whether a message tells more of a problem (what else is broken, how long it has been:
     하수구 뚜껑도 열려 있어요, 벌써 일주일째예요), asking nothing and thanking no one."""
-    if signals["asked"] or signals["thanked"] or signals["laughter"]:
+    if _replies(signals):
         return False
     return bool(analysis.terms) and bool(signals["problem"] or signals["lasting"])
+
+
+def _replies(signals: dict[str, float]) -> bool:
+    """Asking, thanking or laughing: a turn of its own, not more of a report."""
+    return bool(signals["asked"] or signals["thanked"] or signals["laughter"])
 
 
 def about_harm(analysis: Analysis, cues: Cues | None = None) -> bool:
