@@ -116,6 +116,13 @@ class _Keys:
 
 
 @dataclass(frozen=True, slots=True)
+class _Phrasing:
+    words: tuple[tuple[float, tuple[tuple[str, float], ...]], ...]  # weight, (concept, closeness)
+    total: float  # what all its words weigh, at least PHRASE_FLOOR rarest words
+    concepts: frozenset[str]  # every concept of its words
+
+
+@dataclass(frozen=True, slots=True)
 class _Unit:
     term: str
     exact: frozenset[str]
@@ -155,11 +162,7 @@ class FaqIndex:
         preload()  # the word list, now rather than at the first message
         self._affixes = self._affix_table()
         self._rarest = math.log(1 + count)  # a word only one question uses
-        # each phrasing's words with the weight they carry in it
-        self._phrases = [
-            tuple(tuple((self._word_weight(word), word) for word in p) for p in keys.phrases)
-            for keys in self._keys
-        ]
+        self._phrases = [tuple(map(self._phrasing, keys.phrases)) for keys in self._keys]
 
     @classmethod
     def load(cls, path: str | Path, learned: Learned | None = None) -> FaqIndex:
@@ -488,19 +491,33 @@ class FaqIndex:
             if closeness == 1.0
         )
 
-    def _phrase_share(self, phrase: tuple[tuple[float, Named], ...], present: Named) -> float:
-        """Weighted share of a phrasing's words the message names, a kind of one loosely; a
-        phrasing of one or two common words (민원실, 신고) cannot be covered in full by them."""
-        total = hit = 0.0
-        for weight, word in phrase:
+    def _phrasing(self, words: tuple[Named, ...]) -> _Phrasing:
+        """A phrasing ready to be scored: a phrasing of one or two common words (민원실,
+        신고) cannot be covered in full by them."""
+        weighed = tuple((self._word_weight(word), tuple(word.items())) for word in words)
+        total = 0.0
+        for weight, _ in weighed:
             total += weight
+        return _Phrasing(
+            weighed,
+            max(total, PHRASE_FLOOR * self._rarest),
+            frozenset(c for word in words for c in word),
+        )
+
+    @staticmethod
+    def _phrase_share(phrasing: _Phrasing, present: Named) -> float:
+        """Weighted share of a phrasing's words the message names, a kind of one loosely."""
+        if phrasing.concepts.isdisjoint(present):  # most phrasings of a FAQ share no word
+            return 0.0
+        hit = 0.0
+        for weight, word in phrasing.words:
             best = 0.0
-            for concept, closeness in word.items():
+            for concept, closeness in word:
                 said = present.get(concept)
                 if said is not None and said * closeness > best:
                     best = said * closeness
             hit += weight * best
-        return hit / max(total, PHRASE_FLOOR * self._rarest) if total else 0.0
+        return hit / phrasing.total
 
     def decide(self, text: str) -> Decision:
         """Answer, offer the close entries, or admit not knowing."""

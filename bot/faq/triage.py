@@ -54,7 +54,14 @@ class Cue:
         )
 
     def count(self, words: frozenset[str], squeezed: str) -> int:
-        return len(words & self.terms) + sum(1 for p in self.patterns if p.search(squeezed))
+        found = len(words & self.terms)
+        if self.patterns and self._any.search(squeezed):  # most messages match none: one pass
+            found += sum(1 for p in self.patterns if p.search(squeezed))
+        return found
+
+    @functools.cached_property
+    def _any(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.patterns))
 
 
 @dataclass(frozen=True)
