@@ -95,12 +95,15 @@ GUARDS = [
 ]
 # Whole conversations in rooms, labelled per message, for what the order tells
 # (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read
-# while building the turns); the others were written and measured blind (unread).
+# while building the turns); the fifth was measured blind, then read for neighbours'
+# answers; the others were written and measured blind (unread).
 CONVERSATIONS = [
     ("conversations, first (trained on)", "cases-triage-conversations"),
     ("conversations, second", "cases-triage-conversations2"),
     ("conversations, third", "cases-triage-conversations3"),
     ("conversations, fourth", "cases-triage-conversations4"),
+    ("conversations, fifth (read)", "cases-triage-conversations5"),
+    ("conversations, sixth", "cases-triage-conversations6"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.
@@ -248,28 +251,37 @@ def _in_a_room(
     index: FaqIndex, cases: list[dict], *, turns: bool
 ) -> Iterator[tuple[dict, Understanding]]:
     """Each message understood as a listen room would; with `turns`, a message counts as
-    following a report when it came at most REPORT_WITHIN after one the room took in, in the
-    same conversation, its writer's own or another's (cases carry `conversation`, `user`,
-    `minute`)."""
+    following a report when it came at most JUST_NOW after one the room took in, in the same
+    conversation, its writer's own or another's, and as following a question when another
+    resident asked one there as shortly before (cases carry `conversation`, `user`, `minute`)."""
     from bot.faq import understand
-    from bot.handlers.turns import REPORT_WITHIN
+    from bot.handlers.turns import JUST_NOW
 
-    within = REPORT_WITHIN.total_seconds() / 60
-    reported: dict[tuple[str, str], float] = {}  # (conversation, user) → minute of the report
+    within = JUST_NOW.total_seconds() / 60
+    # (conversation, user) → minute of their last report the room took in, or question
+    reported: dict[tuple[str, str], float] = {}
+    asked: dict[tuple[str, str], float] = {}
+
+    def recent(said: dict[tuple[str, str], float], case: dict) -> set[str]:
+        return {
+            user
+            for (conversation, user), minute in said.items()
+            if conversation == case["conversation"] and case["minute"] - minute <= within
+        }
+
     for case in cases:
         here = (case.get("conversation", ""), case.get("user", ""))
-        recent = [
-            user
-            for (conversation, user), minute in reported.items()
-            if turns and conversation == here[0] and case["minute"] - minute <= within
-        ]
+        reporters = recent(reported, case) if turns else set()
         result = understand(
             index,
             case["text"],
             listen=True,
-            after_report=any(user != here[1] for user in recent),
-            after_own_report=here[1] in recent,
+            after_report=bool(reporters - {here[1]}),
+            after_own_report=here[1] in reporters,
+            after_question=turns and bool(recent(asked, case) - {here[1]}),
         )
+        if turns and result.intent == "question":
+            asked[here] = case["minute"]
         joined = result.echoes or result.adds
         if turns and result.intent == "inconvenience" and result.confident and not joined:
             reported[here] = case["minute"]

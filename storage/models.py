@@ -207,6 +207,21 @@ class FaqOffer(SQLModel, table=True):
     at: datetime = _when(index=True)
 
 
+class RecentQuestion(SQLModel, table=True):
+    """A question a resident just asked in a room, kept a few minutes and holding no words: a
+    neighbour's message right after it that asks nothing is most likely the answer
+    (bot/handlers/turns.py). Rows older than that are dropped as new ones come."""
+
+    __tablename__ = "recent_question"
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    chat_id: str
+    user_id: str
+    message_id: str | None = None
+    thread_id: str | None = None
+    at: datetime = _when(index=True)
+
+
 class InfoPost(SQLModel, table=True):
     """Information given to residents (notices, news, officers' posts): 정보 제공 in reports."""
 

@@ -43,6 +43,7 @@ def understand(
     to_member: bool = False,
     after_report: bool = False,
     after_own_report: bool = False,
+    after_question: bool = False,
 ) -> Understanding:
     """Classify the message and match it against the FAQ; never raises.
 
@@ -55,7 +56,9 @@ def understand(
     problem just before; a message the bot would let pass that says the writer has it too
     (저도 봤어요, 우리 마을도 그래요) is one more report of it (`echoes`). `after_own_report`:
     the writer reported a problem just before; such a message telling more of a problem
-    (벌써 일주일째예요) adds to that report (`adds`).
+    (벌써 일주일째예요) adds to that report (`adds`). `after_question`: another member asked
+    something just before; a message that asks nothing is their answer (면사무소 가서 신청하면
+    돼요), however much it reads like a question of the county's business.
     """
     try:
         cleaned = clean(text)
@@ -79,6 +82,8 @@ def understand(
     confident = confidence >= (CONFIDENT_CHATTY if chatty else CONFIDENT)
     taken = intent != "chatter" and confident
     asks = intent == "question"  # (both checks below also rule out one marked as asking)
+    if after_question and asks and not urgent and not signals["asked"]:
+        return Understanding("chatter", confidence, False, _NOTHING)  # a neighbour answering
     if not (asks or taken or urgent):
         if after_report and echoes(analysis, signals):
             return Understanding("inconvenience", confidence, True, decision, echoes=True)

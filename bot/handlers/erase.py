@@ -25,6 +25,7 @@ from storage.models import (
     LearnedPhrasing,
     OutboxItem,
     Person,
+    RecentQuestion,
     Ticket,
     TicketEvent,
     TicketFollower,
@@ -63,12 +64,13 @@ def erase_person(
     accounts = list(session.exec(select(Identity).where(Identity.person_id == person.id)).all())
     inbox_ids = _erase_inbox(session, accounts, placeholder)
     for account in accounts:  # choices still open hold the question as asked
-        session.exec(
-            delete(FaqOffer).where(
-                col(FaqOffer.platform) == account.platform,
-                col(FaqOffer.user_id) == account.user_id,
+        for table in (FaqOffer, RecentQuestion):
+            session.exec(
+                delete(table).where(
+                    col(table.platform) == account.platform,
+                    col(table.user_id) == account.user_id,
+                )
             )
-        )
     outbox = _erase_outbox(session, accounts, inbox_ids, placeholder)
     contacts = _contacts(session, person)
     tickets = _erase_tickets(session, person, placeholder)

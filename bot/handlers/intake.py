@@ -3,7 +3,8 @@ it in the queue.
 
 In a `listen` room the bot reads everything but only acts when it is confident, and never
 answers small talk; a resident saying they have the problem a neighbour just reported joins
-that report, and what a reporter adds just after is kept on theirs (bot/handlers/turns.py).
+that report, what a reporter adds just after is kept on theirs, and a neighbour's answer to a
+question just asked is left to them (bot/handlers/turns.py).
 When addressed (mention, reply, 1:1) it always answers something.
 """
 
@@ -28,22 +29,23 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         ctx.reply(ctx.texts("pii.rrn_removed"))
     if offers.settle(ctx, faq.index, queue):  # "2", or "none of these": a reply to choices
         return
-    reported = turns.JustReported(None, None) if addressed else turns.just_reported(ctx)
+    said = turns.NOTHING if addressed else turns.just_said(ctx)
     result = understand(
         faq.index,
         message.text,
         listen=not addressed,
         to_member=message.to_member,
-        after_report=reported.neighbours is not None,
-        after_own_report=reported.mine is not None,
+        after_report=said.neighbours is not None,
+        after_own_report=said.mine is not None,
+        after_question=said.asked,
     )
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
-    if result.echoes and reported.neighbours:  # "저희 동네도 그래요": one more resident waiting
-        queue.follow(ctx, reported.neighbours)
+    if result.echoes and said.neighbours:  # "저희 동네도 그래요": one more resident waiting
+        queue.follow(ctx, said.neighbours)
         return
-    if result.adds and reported.mine:  # "벌써 일주일째예요": more of their own report
-        queue.add_detail(ctx, reported.mine)
+    if result.adds and said.mine:  # "벌써 일주일째예요": more of their own report
+        queue.add_detail(ctx, said.mine)
         return
     if result.intent == "chatter":
         if addressed:  # called by name or 1:1: greet back and say what the bot can do
@@ -52,6 +54,8 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
     # someone in danger always reaches an officer, as the emergency reply promises
     taken = addressed or result.confident or result.urgent
     if result.intent == "question":
+        if ctx.mode != "direct":  # neighbours may answer it: their answer is no question
+            turns.asked(ctx)
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
             key = "faq.answer" if decision.sure else "faq.answer_about"

@@ -1,12 +1,15 @@
 """What was just said in a room: "저희 동네도 그래요" just after a resident's report is one more
-resident with that problem, and "벌써 일주일째예요" from the reporter tells more of it; neither is
-small talk.
+resident with that problem, "벌써 일주일째예요" from the reporter tells more of it, and "면사무소
+가서 신청하면 돼요" just after a neighbour's question answers it; none is what it looks like alone.
 
 Residents confirm a neighbour's report in passing (저도 봤어요, 덕림리도 똑같소), and reporters
 go on about theirs, in words the intent model reads as chatter. Just after a report the queue
 took in, a neighbour's such message (bot/faq/understand.py, `echoes`) joins that ticket: the
 resident hears its outcome, and officers learn one more resident has the problem, and where.
-The reporter's (`adds`) is kept on their ticket, and officers see it.
+The reporter's (`adds`) is kept on their ticket, and officers see it. Neighbours answer each
+other's questions in the county's own words (보건소 모자보건실에 물어보면 돼요), which the model
+reads as questions; just after another resident's question, one that asks nothing is taken
+for the answer it is.
 """
 
 from __future__ import annotations
@@ -15,45 +18,77 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, or_
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
 from bot.context import Context
 from bot.handlers.queue import OPEN
-from storage.models import Ticket
+from storage.models import RecentQuestion, Ticket
 
-REPORT_WITHIN = timedelta(minutes=10)
+JUST_NOW = timedelta(minutes=10)  # how long a report or a question is what the room is on
 
 
 @dataclass(frozen=True)
-class JustReported:
-    """The open inconveniences reported in this room and thread in the last REPORT_WITHIN."""
+class JustSaid:
+    """The open inconveniences reported in this room and thread in the last JUST_NOW, and
+    whether another resident asked something there."""
 
     mine: Ticket | None  # the sender's own: what they write next may add to it
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
+    asked: bool = False  # another resident asked: the sender may be answering
 
 
-def just_reported(ctx: Context) -> JustReported:
+NOTHING = JustSaid(None, None)
+
+
+def just_said(ctx: Context) -> JustSaid:
     event = ctx.event
     recent = ctx.session.exec(
         select(Ticket)
         .where(
             Ticket.platform == event.platform,
             Ticket.chat_id == event.chat_id,
-            _in_thread_of(event.thread_id),
+            _in_thread_of(Ticket, event.thread_id),
             Ticket.category == "inconvenience",
             col(Ticket.status).in_(OPEN),
             col(Ticket.merged_into_id).is_(None),
-            col(Ticket.created_at) >= ctx.now - REPORT_WITHIN,
+            col(Ticket.created_at) >= ctx.now - JUST_NOW,
         )
         .order_by(col(Ticket.created_at).desc())
     ).all()
     mine = (t for t in recent if t.reporter_user_id == event.user_id)
     theirs = (t for t in recent if t.reporter_user_id != event.user_id)
-    return JustReported(next(mine, None), next(theirs, None))
+    asked = ctx.session.exec(
+        select(RecentQuestion.id).where(
+            RecentQuestion.platform == event.platform,
+            RecentQuestion.chat_id == event.chat_id,
+            _in_thread_of(RecentQuestion, event.thread_id),
+            RecentQuestion.user_id != event.user_id,
+            col(RecentQuestion.at) >= ctx.now - JUST_NOW,
+        )
+    ).first()
+    return JustSaid(next(mine, None), next(theirs, None), asked is not None)
 
 
-def _in_thread_of(thread_id: str | None) -> ColumnElement[bool]:
-    """Reports in the same thread, or (Slack) the report that starts the message's thread."""
+def asked(ctx: Context) -> None:
+    """Note that the sender asked the room something; questions past JUST_NOW are dropped."""
+    event = ctx.event
+    ctx.session.exec(delete(RecentQuestion).where(col(RecentQuestion.at) < ctx.now - JUST_NOW))
+    ctx.session.add(
+        RecentQuestion(
+            platform=event.platform,
+            chat_id=event.chat_id,
+            user_id=event.user_id,
+            message_id=event.message_id,
+            thread_id=event.thread_id,
+            at=ctx.now,
+        )
+    )
+
+
+def _in_thread_of(
+    table: type[Ticket] | type[RecentQuestion], thread_id: str | None
+) -> ColumnElement[bool]:
+    """Said in the same thread, or (Slack) the message that starts the sender's thread."""
     if thread_id is None:
-        return col(Ticket.thread_id).is_(None)
-    return or_(col(Ticket.thread_id) == thread_id, col(Ticket.message_id) == thread_id)
+        return col(table.thread_id).is_(None)
+    return or_(col(table.thread_id) == thread_id, col(table.message_id) == thread_id)

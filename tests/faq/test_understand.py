@@ -73,6 +73,30 @@ def test_sympathy_thanks_jokes_and_questions_after_a_report_are_no_report(county
     assert not understand(county, text, listen=True, after_report=True).echoes
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "네 면사무소에서 출생신고하면서 같이 해달라고 하면 돼요",
+        "보건소 모자보건실에 물어보면 돼요~ 소득 기준 있어요",
+        "장롱은 면사무소서 스티커 사다 붙여야 되지라",
+    ],
+)
+def test_a_neighbours_answer_just_after_a_question_is_theirs_to_give(county, text):
+    alone = understand(county, text, listen=True)
+    assert alone.intent == "question"  # read alone, the county's words make it one
+    after = understand(county, text, listen=True, after_question=True)
+    assert after.intent == "chatter" and not after.confident
+    assert after.decision.outcome == "unknown"
+
+
+def test_a_question_of_ones_own_just_after_a_neighbours_is_still_a_question(county):
+    text = "저도 궁금한데 출산장려금은 어디서 신청해요?"
+    after = understand(county, text, listen=True, after_question=True)
+    assert after.intent == "question" and after.decision.entry.id == "birth-grant"
+    report = "새터마을 입구 가로등이 사흘째 꺼져 있어요 고쳐주세요"
+    assert understand(county, report, listen=True, after_question=True).intent == "inconvenience"
+
+
 def test_a_reporter_telling_more_just_after_adds_to_their_report_but_thanks_do_not(county):
     more = understand(county, "벌써 일주일째예요ㅠㅠ", listen=True, after_own_report=True)
     assert more.adds and more.intent == "inconvenience" and more.confident
