@@ -192,7 +192,15 @@ def echoes(analysis: Analysis, signals: dict[str, float], cues: Cues | None = No
         for (form, tag), after in itertools.pairwise(analysis.morphs)
         if after == ("도", "JX") and tag in ("NP", "NNG", "NNP")
     ]
-    who_or_where = any(
+    # 서촌에도, 산책로에서도, 저녁에도: in that place, or at that time, too
+    morphs = analysis.morphs
+    where_too = any(
+        morphs[n][1] in ("NP", "NNG", "NNP")
+        and morphs[n + 1] in (("에", "JKB"), ("에서", "JKB"))
+        and morphs[n + 2] == ("도", "JX")
+        for n in range(len(morphs) - 2)
+    )
+    who_or_where = where_too or any(
         form in cues.also or cues.place.match(form) or form in cues.place_words
         for form in taking_do
     )

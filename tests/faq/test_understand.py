@@ -57,6 +57,8 @@ def test_a_listen_room_needs_more_certainty_to_act_on_a_message_with_small_talk_
         "덕림리도 똑같소",
         "맞아요 저도 어제 봤어요",
         "저두요",
+        "우리 아파트 놀이터에도 와 있어요",  # in that place too
+        "윗마을 회관 앞에서도 봤어요",
     ],
 )
 def test_saying_one_has_a_neighbours_problem_too_is_a_report_of_it_just_after_theirs(county, text):
