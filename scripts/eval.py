@@ -199,7 +199,7 @@ def main() -> int:
         for title, name in CONVERSATIONS:
             talk = [(faq, _cases([OWN / f"{name}.jsonl"]))]
             _listen_room(f"{title}, each message alone", talk)
-            _listen_room(f"{title}, in order (a report just before)", talk, turns=True)
+            _listen_room(f"{title}, in order (what was just said)", talk, turns=True)
         _summary(summary)
         print("* the intent model is trained on this set (scripts/train_intents.py)")
         _reliability(answered)

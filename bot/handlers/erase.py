@@ -63,7 +63,7 @@ def erase_person(
     placeholder = texts("ticket.erased")
     accounts = list(session.exec(select(Identity).where(Identity.person_id == person.id)).all())
     inbox_ids = _erase_inbox(session, accounts, placeholder)
-    for account in accounts:  # choices still open hold the question as asked
+    for account in accounts:  # open choices hold the question as asked; recent ones, who asked
         for table in (FaqOffer, RecentQuestion):
             session.exec(
                 delete(table).where(
