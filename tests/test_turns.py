@@ -160,7 +160,7 @@ async def test_questions_past_the_moment_are_dropped_as_new_ones_come(bot):
 @pytest.mark.parametrize(
     ("name", "small_talk_acted", "civic_acted"),
     [
-        ("cases-triage-conversations", 4, 175),
+        ("cases-triage-conversations", 3, 175),
         ("cases-triage-conversations2", 7, 159),
         ("cases-triage-conversations3", 7, 119),
         ("cases-triage-conversations4", 17, 178),

@@ -221,6 +221,13 @@ def _replies(signals: dict[str, float]) -> bool:
     return bool(signals["asked"] or signals["thanked"] or signals["laughter"])
 
 
+def asks_only(analysis: Analysis, cues: Cues | None = None) -> bool:
+    """Whether a message names nothing but what it asks (얼마예요?, 언제까지요?): it asks
+    about something said before, which no FAQ entry can know."""
+    cues = cues or default_cues()
+    return bool(analysis.terms) and set(analysis.terms) <= cues.question.terms
+
+
 def about_harm(analysis: Analysis, cues: Cues | None = None) -> bool:
     """Whether a text (an FAQ entry) is about violence, abuse or self-harm at all."""
     cues = cues or default_cues()

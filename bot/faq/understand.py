@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.faq.index import Decision, FaqIndex
 from bot.faq.text import analyse, clean
-from bot.faq.triage import Intent, about_harm, adds_to, echoes, triage
+from bot.faq.triage import Intent, about_harm, adds_to, asks_only, echoes, triage
 
 # The intent model's probability a listen room needs before it acts, and more when the message
 # carries small-talk cues (형님, ㅋㅋ, 다녀오신 분?, news passed on: … 준다네) or replies to
@@ -73,6 +73,13 @@ def understand(
     urgent = bool(signals["danger"])
     if urgent and decision.entry is not None and not about_harm(analyse(decision.entry.text)):
         decision = Decision("unknown", None, (), decision.score)  # 한국어 교실 is no answer
+    # 진짜요? 얼마예요?, 언제까지요?: of something just said, which no entry knows; in a listen
+    # room it is for whoever said it
+    of_what = asks_only(analysis) and not urgent
+    if of_what and listen:
+        return Understanding("chatter", confidence, False, _NOTHING)
+    if of_what:
+        decision = Decision("unknown", None, (), decision.score)
     if not listen and intent == "chatter" and _asks_the_bot(signals, decision):
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
     if listen and (intent != "question" or decision.outcome == "offer"):

@@ -99,6 +99,16 @@ def test_a_question_of_ones_own_just_after_a_neighbours_is_still_a_question(coun
     assert understand(county, report, listen=True, after_question=True).intent == "inconvenience"
 
 
+@pytest.mark.parametrize("text", ["진짜요? 얼마예요?", "얼마래요?", "언제까지요?"])
+def test_asking_only_how_much_or_when_of_something_said_before_gets_no_entry(county, text):
+    in_a_room = understand(county, text, listen=True)
+    assert in_a_room.intent == "chatter"  # for whoever said it
+    assert in_a_room.decision.outcome == "unknown"
+    addressed = understand(county, text, listen=False)
+    assert addressed.decision.outcome == "unknown"  # "I don't know", never a guess
+    assert understand(county, "주차장 요금 얼마예요?", listen=True).decision.outcome == "answer"
+
+
 def test_a_reporter_telling_more_just_after_adds_to_their_report_but_thanks_do_not(county):
     more = understand(county, "벌써 일주일째예요ㅠㅠ", listen=True, after_own_report=True)
     assert more.adds and more.intent == "inconvenience" and more.confident
