@@ -208,9 +208,9 @@ class FaqOffer(SQLModel, table=True):
 
 
 class RecentQuestion(SQLModel, table=True):
-    """A question a resident just asked in a room, kept a few minutes and holding no words: a
-    neighbour's message right after it that asks nothing is most likely the answer
-    (bot/handlers/turns.py). Rows older than that are dropped as new ones come."""
+    """A question a resident just asked in a room, holding no words: a neighbour's message
+    right after it, or in the thread it opened, that asks nothing is most likely the answer
+    (bot/handlers/turns.py). Rows older than a day are dropped as new ones come."""
 
     __tablename__ = "recent_question"
     id: int | None = Field(default=None, primary_key=True)

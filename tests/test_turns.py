@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.handlers.erase import erase_person
-from bot.handlers.turns import JUST_NOW
+from bot.handlers.turns import JUST_NOW, THREAD_KEPT
 from bot.texts import Texts
 from storage.models import Identity, Person, RecentQuestion, Ticket
 from tests.conversation import MONDAY
@@ -148,9 +148,19 @@ async def test_erasing_a_resident_drops_their_recent_questions(bot):
         assert session.exec(select(RecentQuestion)).all() == []
 
 
-async def test_questions_past_the_moment_are_dropped_as_new_ones_come(bot):
+async def test_a_late_reply_in_the_thread_a_question_opened_answers_it(bot):
+    asked = await bot.say("mom-1", ASKED)
+    bot.in_room("parenting")
+    later = bot.clock.now() + timedelta(hours=3)
+    await bot.say("mom-2", ANSWERED, thread=asked, to_member=True, at=later)
+    bot.assert_silent()
+    await bot.say("mom-3", ANSWERED, at=later)  # not in that thread: read alone
+    assert bot.in_room("parenting")
+
+
+async def test_questions_past_a_day_are_dropped_as_new_ones_come(bot):
     await bot.say("mom-1", ASKED)
-    await bot.say("mom-2", ASKED, at=bot.clock.now() + JUST_NOW + timedelta(minutes=1))
+    await bot.say("mom-2", ASKED, at=bot.clock.now() + THREAD_KEPT + timedelta(minutes=1))
     with Session(bot.app.engine) as session:
         [kept] = session.exec(select(RecentQuestion)).all()
         assert kept.user_id == "mom-2"

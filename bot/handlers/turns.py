@@ -8,8 +8,8 @@ took in, a neighbour's such message (bot/faq/understand.py, `echoes`) joins that
 resident hears its outcome, and officers learn one more resident has the problem, and where.
 The reporter's (`adds`) is kept on their ticket, and officers see it. Neighbours answer each
 other's questions in the county's own words (보건소 모자보건실에 물어보면 돼요), which the model
-reads as questions; just after another resident's question, one that asks nothing is taken
-for the answer it is.
+reads as questions; just after another resident's question, or in the thread it opened, one
+that asks nothing is taken for the answer it is.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from bot.handlers.queue import OPEN
 from storage.models import RecentQuestion, Ticket
 
 JUST_NOW = timedelta(minutes=10)  # how long a report or a question is what the room is on
+THREAD_KEPT = timedelta(days=1)  # … and a question what the replies in its own thread are on
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class JustSaid:
 
     mine: Ticket | None  # the sender's own: what they write next may add to it
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
-    asked: bool = False  # another resident asked: the sender may be answering
+    asked: bool = False  # another resident asked, or opened the thread asking: an answer?
 
 
 NOTHING = JustSaid(None, None)
@@ -57,22 +58,28 @@ def just_said(ctx: Context) -> JustSaid:
     ).all()
     mine = (t for t in recent if t.reporter_user_id == event.user_id)
     theirs = (t for t in recent if t.reporter_user_id != event.user_id)
+    just = _in_thread_of(RecentQuestion, event.thread_id) & (
+        col(RecentQuestion.at) >= ctx.now - JUST_NOW
+    )
+    # a thread opened by a question is about it, however late a reply comes (Slack)
+    under = (col(RecentQuestion.message_id) == event.thread_id) & (
+        col(RecentQuestion.at) >= ctx.now - THREAD_KEPT
+    )
     asked = ctx.session.exec(
         select(RecentQuestion.id).where(
             RecentQuestion.platform == event.platform,
             RecentQuestion.chat_id == event.chat_id,
-            _in_thread_of(RecentQuestion, event.thread_id),
             RecentQuestion.user_id != event.user_id,
-            col(RecentQuestion.at) >= ctx.now - JUST_NOW,
+            or_(just, under) if event.thread_id is not None else just,
         )
     ).first()
     return JustSaid(next(mine, None), next(theirs, None), asked is not None)
 
 
 def asked(ctx: Context) -> None:
-    """Note that the sender asked the room something; questions past JUST_NOW are dropped."""
+    """Note that the sender asked the room something; questions past THREAD_KEPT are dropped."""
     event = ctx.event
-    ctx.session.exec(delete(RecentQuestion).where(col(RecentQuestion.at) < ctx.now - JUST_NOW))
+    ctx.session.exec(delete(RecentQuestion).where(col(RecentQuestion.at) < ctx.now - THREAD_KEPT))
     ctx.session.add(
         RecentQuestion(
             platform=event.platform,
