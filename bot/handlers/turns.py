@@ -8,14 +8,15 @@ took in, a neighbour's such message (bot/faq/understand.py, `echoes`) joins that
 resident hears its outcome, and officers learn one more resident has the problem, and where.
 The reporter's (`adds`) is kept on their ticket, and officers see it. Neighbours answer each
 other's questions in the county's own words (보건소 모자보건실에 물어보면 돼요), which the model
-reads as questions; just after another resident's question, or in the thread it opened, one
-that asks nothing is taken for the answer it is.
+reads as questions; just after another resident's question, one that asks nothing is taken
+for the answer it is. "Just after" is 10 minutes, or, in the thread a report or a question
+opened (Slack), a day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, delete, select
@@ -25,13 +26,13 @@ from bot.handlers.queue import OPEN
 from storage.models import RecentQuestion, Ticket
 
 JUST_NOW = timedelta(minutes=10)  # how long a report or a question is what the room is on
-THREAD_KEPT = timedelta(days=1)  # … and a question what the replies in its own thread are on
+THREAD_KEPT = timedelta(days=1)  # … and what the replies in the thread it opened are on
 
 
 @dataclass(frozen=True)
 class JustSaid:
-    """The open inconveniences reported in this room and thread in the last JUST_NOW, and
-    whether another resident asked something there."""
+    """The open inconveniences reported in this room and thread in the last JUST_NOW (or
+    that opened the sender's thread), and whether another resident asked something there."""
 
     mine: Ticket | None  # the sender's own: what they write next may add to it
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
@@ -48,29 +49,21 @@ def just_said(ctx: Context) -> JustSaid:
         .where(
             Ticket.platform == event.platform,
             Ticket.chat_id == event.chat_id,
-            _in_thread_of(Ticket, event.thread_id),
+            _just_now(ctx, Ticket, col(Ticket.created_at)),
             Ticket.category == "inconvenience",
             col(Ticket.status).in_(OPEN),
             col(Ticket.merged_into_id).is_(None),
-            col(Ticket.created_at) >= ctx.now - JUST_NOW,
         )
         .order_by(col(Ticket.created_at).desc())
     ).all()
     mine = (t for t in recent if t.reporter_user_id == event.user_id)
     theirs = (t for t in recent if t.reporter_user_id != event.user_id)
-    just = _in_thread_of(RecentQuestion, event.thread_id) & (
-        col(RecentQuestion.at) >= ctx.now - JUST_NOW
-    )
-    # a thread opened by a question is about it, however late a reply comes (Slack)
-    under = (col(RecentQuestion.message_id) == event.thread_id) & (
-        col(RecentQuestion.at) >= ctx.now - THREAD_KEPT
-    )
     asked = ctx.session.exec(
         select(RecentQuestion.id).where(
             RecentQuestion.platform == event.platform,
             RecentQuestion.chat_id == event.chat_id,
             RecentQuestion.user_id != event.user_id,
-            or_(just, under) if event.thread_id is not None else just,
+            _just_now(ctx, RecentQuestion, col(RecentQuestion.at)),
         )
     ).first()
     return JustSaid(next(mine, None), next(theirs, None), asked is not None)
@@ -92,10 +85,16 @@ def asked(ctx: Context) -> None:
     )
 
 
-def _in_thread_of(
-    table: type[Ticket] | type[RecentQuestion], thread_id: str | None
+def _just_now(
+    ctx: Context, table: type[Ticket] | type[RecentQuestion], at: ColumnElement[datetime]
 ) -> ColumnElement[bool]:
-    """Said in the same thread, or (Slack) the message that starts the sender's thread."""
+    """Said in the sender's thread (or outside threads, as they write) in the last JUST_NOW;
+    or, on Slack, the message that opened their thread, in the last THREAD_KEPT: a thread is
+    about what opened it, however late a reply comes."""
+    thread_id = ctx.event.thread_id
     if thread_id is None:
-        return col(table.thread_id).is_(None)
-    return or_(col(table.thread_id) == thread_id, col(table.message_id) == thread_id)
+        return col(table.thread_id).is_(None) & (at >= ctx.now - JUST_NOW)
+    return or_(
+        (col(table.thread_id) == thread_id) & (at >= ctx.now - JUST_NOW),
+        (col(table.message_id) == thread_id) & (at >= ctx.now - THREAD_KEPT),
+    )
