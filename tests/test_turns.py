@@ -192,24 +192,43 @@ async def test_questions_past_a_day_are_dropped_as_new_ones_come(bot):
 async def test_whole_conversations_in_a_listen_room(bot, name, small_talk_acted, civic_acted):
     """Conversations residents had in a room (labelled per message, tests/faq/data), replayed
     in order through the whole bot: it acts on a message when it replies to it (an answer, a
-    receipt, or "the same is already in hand"). Floors as measured; before the turns and
+    receipt, or "the same is already in hand"). A line with a `thread` is a reply in the thread
+    of that line, as on Slack. Floors as measured; before the turns and
     before the intent model learned from the first set, the first four gave 11, 10, 12 and 19
     small-talk lines acted on (of 233, 230, 208, 274) and 157, 138, 108 and 161 civic
     messages (of 176, 184, 156, 210); before neighbours' answers were told from questions,
     the fifth and sixth gave 21 and 12 (of 266, 242) and 165 and 128 (of 187, 165):
     tests/faq/data/README.md."""
     rows = [json.loads(line) for line in (DATA / f"{name}.jsonl").read_text("utf-8").splitlines()]
-    starts: dict[str, datetime] = {}
     acted = {"chatter": 0, "civic": 0}
-    for row in rows:
-        start = starts.setdefault(row["conversation"], MONDAY + timedelta(hours=3 * len(starts)))
-        said = await bot.say(
-            f"{row['conversation']}-{row['user']}",
-            row["text"],
-            at=start + timedelta(minutes=row["minute"]),
-        )
-        replied = any(out.reply_to == said for out in bot.sent)
-        bot.sent.clear()
-        acted["chatter" if row["intent"] == "chatter" else "civic"] += replied
+    for start, conversation in _one_after_another(rows):
+        said: dict[int, tuple[str, str]] = {}  # line → (message id, writer)
+        for number, row in enumerate(conversation, 1):
+            user = f"{row['conversation']}-{row['user']}"
+            root, opener = said.get(row.get("thread", 0), (None, None))
+            message = await bot.say(
+                user,
+                row["text"],
+                at=start + timedelta(minutes=row["minute"]),
+                thread=root,
+                to_member=opener not in (None, user),
+            )
+            said[row.get("line", number)] = (message, user)
+            replied = any(out.reply_to == message for out in bot.sent)
+            bot.sent.clear()
+            acted["chatter" if row["intent"] == "chatter" else "civic"] += replied
     assert acted["chatter"] <= small_talk_acted
     assert acted["civic"] >= civic_acted
+
+
+def _one_after_another(rows: list[dict]) -> list[tuple[datetime, list[dict]]]:
+    """The conversations of a set, each starting 3 hours after the one before, or an hour
+    after its last line when it ran longer (a thread answered the next morning)."""
+    conversations: dict[str, list[dict]] = {}
+    for row in rows:
+        conversations.setdefault(row["conversation"], []).append(row)
+    start, timed = MONDAY, []
+    for conversation in conversations.values():
+        timed.append((start, conversation))
+        start += max(timedelta(hours=3), timedelta(minutes=conversation[-1]["minute"] + 60))
+    return timed
