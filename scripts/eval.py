@@ -96,7 +96,8 @@ GUARDS = [
 # Whole conversations in rooms, labelled per message, for what the order tells
 # (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read
 # while building the turns); the fifth was measured blind, then read for neighbours'
-# answers; the others were written and measured blind (unread).
+# answers; the others were written and measured blind (unread). The seventh replies in Slack
+# threads, which only tests/test_turns.py replays as threads.
 CONVERSATIONS = [
     ("conversations, first (trained on)", "cases-triage-conversations"),
     ("conversations, second", "cases-triage-conversations2"),
@@ -104,6 +105,7 @@ CONVERSATIONS = [
     ("conversations, fourth", "cases-triage-conversations4"),
     ("conversations, fifth (read)", "cases-triage-conversations5"),
     ("conversations, sixth", "cases-triage-conversations6"),
+    ("conversations, seventh (threads read as one flow)", "cases-triage-conversations7"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.
