@@ -190,7 +190,7 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
         ("cases-triage-stress4", 1, 1, 0.96),
         ("cases-triage-stress5", 10, 0, 0.9),
         ("cases-triage-hard", 27, 5, 0.91),
-        ("cases-triage-neighbours", 35, 1, 0.9),
+        ("cases-triage-neighbours", 36, 1, 0.9),
         ("cases-triage-everyday", 27, 7, 0.91),
     ],
     ids=["read", "unread", "third", "fourth", "fifth", "hard", "neighbours", "everyday"],
