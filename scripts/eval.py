@@ -97,7 +97,7 @@ GUARDS = [
 # (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read
 # while building the turns); the fifth was measured blind, then read for neighbours'
 # answers; the others were written and measured blind (unread). The seventh replies in Slack
-# threads, which only tests/test_turns.py replays as threads.
+# threads, and was read after its blind measure.
 CONVERSATIONS = [
     ("conversations, first (trained on)", "cases-triage-conversations"),
     ("conversations, second", "cases-triage-conversations2"),
@@ -105,7 +105,7 @@ CONVERSATIONS = [
     ("conversations, fourth", "cases-triage-conversations4"),
     ("conversations, fifth (read)", "cases-triage-conversations5"),
     ("conversations, sixth", "cases-triage-conversations6"),
-    ("conversations, seventh (threads read as one flow)", "cases-triage-conversations7"),
+    ("conversations, seventh (Slack threads, read)", "cases-triage-conversations7"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.
@@ -254,39 +254,45 @@ def _in_a_room(
 ) -> Iterator[tuple[dict, Understanding]]:
     """Each message understood as a listen room would; with `turns`, a message counts as
     following a report when it came at most JUST_NOW after one the room took in, in the same
-    conversation, its writer's own or another's, and as following a question when another
-    resident asked one there as shortly before (cases carry `conversation`, `user`, `minute`)."""
+    conversation and thread (or outside threads, as it is), its writer's own or another's, or
+    when it replies in the thread such a report opened within THREAD_KEPT; and as following a
+    question when another resident asked one there as shortly before (bot/handlers/turns.py).
+    Cases carry `conversation`, `user`, `minute`, and in threaded sets `line` and `thread`."""
     from bot.faq import understand
-    from bot.handlers.turns import JUST_NOW
+    from bot.handlers.turns import JUST_NOW, THREAD_KEPT
 
-    within = JUST_NOW.total_seconds() / 60
-    # (conversation, user) → minute of their last report the room took in, or question
-    reported: dict[tuple[str, str], float] = {}
-    asked: dict[tuple[str, str], float] = {}
+    just_now, kept = (window.total_seconds() / 60 for window in (JUST_NOW, THREAD_KEPT))
+    # conversation → (thread, line, writer, minute) of the reports the room took in, or questions
+    reported: dict[str, list[tuple[int | None, int, str, float]]] = {}
+    asked: dict[str, list[tuple[int | None, int, str, float]]] = {}
 
-    def recent(said: dict[tuple[str, str], float], case: dict) -> set[str]:
+    def recent(said: dict[str, list[tuple[int | None, int, str, float]]], case: dict) -> set[str]:
+        thread, minute = case.get("thread"), case["minute"]
         return {
             user
-            for (conversation, user), minute in said.items()
-            if conversation == case["conversation"] and case["minute"] - minute <= within
+            for in_thread, line, user, at in said.get(case.get("conversation", ""), [])
+            if (in_thread == thread and minute - at <= just_now)
+            or (thread is not None and in_thread is None and line == thread and minute - at <= kept)
         }
 
-    for case in cases:
-        here = (case.get("conversation", ""), case.get("user", ""))
+    for number, case in enumerate(cases):
+        user = case.get("user", "")
+        here = (case.get("thread"), case.get("line", number), user, case.get("minute", 0))
         reporters = recent(reported, case) if turns else set()
         result = understand(
             index,
             case["text"],
             listen=True,
-            after_report=bool(reporters - {here[1]}),
-            after_own_report=here[1] in reporters,
-            after_question=turns and bool(recent(asked, case) - {here[1]}),
+            after_report=bool(reporters - {user}),
+            after_own_report=user in reporters,
+            after_question=turns and bool(recent(asked, case) - {user}),
         )
+        conversation = case.get("conversation", "")
         if turns and result.intent == "question":
-            asked[here] = case["minute"]
+            asked.setdefault(conversation, []).append(here)
         joined = result.echoes or result.adds
         if turns and result.intent == "inconvenience" and result.confident and not joined:
-            reported[here] = case["minute"]
+            reported.setdefault(conversation, []).append(here)
         yield case, result
 
 

@@ -1,0 +1,32 @@
+"""`make eval` reads conversations as a listen room does, Slack threads included."""
+
+from __future__ import annotations
+
+import importlib
+
+from tests.faq.conftest import ROOT
+
+REPORT = "새터마을 입구 가로등이 사흘째 꺼져 있어요 고쳐주세요"
+
+
+def test_a_late_me_too_in_the_thread_of_a_report_joins_it_but_not_outside(county, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    measure = importlib.import_module("eval")
+    talk = [
+        {"conversation": "c1", "user": "a", "minute": 0, "line": 1, "text": REPORT},
+        {
+            "conversation": "c1",
+            "user": "b",
+            "minute": 120,
+            "line": 2,
+            "thread": 1,
+            "text": "저도요",
+        },
+        {"conversation": "c1", "user": "c", "minute": 121, "line": 3, "text": "저도요"},
+    ]
+    reported, in_thread, outside = (
+        understood for _, understood in measure._in_a_room(county, talk, turns=True)
+    )
+    assert reported.intent == "inconvenience" and reported.confident
+    assert in_thread.echoes  # two hours on, the thread is still about the streetlight
+    assert not outside.echoes  # the room moved on
