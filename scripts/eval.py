@@ -97,7 +97,7 @@ GUARDS = [
 # (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read
 # while building the turns); the fifth was measured blind, then read for neighbours'
 # answers; the others were written and measured blind (unread). The seventh replies in Slack
-# threads, and was read after its blind measure.
+# threads, and was read after its blind measure; the eighth too, unread.
 CONVERSATIONS = [
     ("conversations, first (trained on)", "cases-triage-conversations"),
     ("conversations, second", "cases-triage-conversations2"),
@@ -106,6 +106,7 @@ CONVERSATIONS = [
     ("conversations, fifth (read)", "cases-triage-conversations5"),
     ("conversations, sixth", "cases-triage-conversations6"),
     ("conversations, seventh (Slack threads, read)", "cases-triage-conversations7"),
+    ("conversations, eighth (Slack threads)", "cases-triage-conversations8"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.
