@@ -250,6 +250,9 @@ def _listen_room(title: str, sets: list[tuple[Path, list[dict]]], *, turns: bool
     )
 
 
+_Said = dict[str, list[tuple[int | None, int, str, float]]]
+
+
 def _in_a_room(
     index: FaqIndex, cases: list[dict], *, turns: bool
 ) -> Iterator[tuple[dict, Understanding]]:
@@ -264,10 +267,10 @@ def _in_a_room(
 
     just_now, kept = (window.total_seconds() / 60 for window in (JUST_NOW, THREAD_KEPT))
     # conversation → (thread, line, writer, minute) of the reports the room took in, or questions
-    reported: dict[str, list[tuple[int | None, int, str, float]]] = {}
-    asked: dict[str, list[tuple[int | None, int, str, float]]] = {}
+    reported: _Said = {}
+    asked: _Said = {}
 
-    def recent(said: dict[str, list[tuple[int | None, int, str, float]]], case: dict) -> set[str]:
+    def recent(said: _Said, case: dict) -> set[str]:
         thread, minute = case.get("thread"), case["minute"]
         return {
             user
@@ -278,7 +281,7 @@ def _in_a_room(
 
     for number, case in enumerate(cases):
         user = case.get("user", "")
-        here = (case.get("thread"), case.get("line", number), user, case.get("minute", 0))
+        here = (case.get("thread"), case.get("line", number), user, case["minute"])
         reporters = recent(reported, case) if turns else set()
         result = understand(
             index,
