@@ -281,7 +281,7 @@ def _in_a_room(
 
     for number, case in enumerate(cases):
         user = case.get("user", "")
-        here = (case.get("thread"), case.get("line", number), user, case["minute"])
+        here = (case.get("thread"), case.get("line", number), user, case.get("minute", 0))
         reporters = recent(reported, case) if turns else set()
         result = understand(
             index,

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
+
+import pytest
 
 from tests.faq.conftest import ROOT
 
 REPORT = "새터마을 입구 가로등이 사흘째 꺼져 있어요 고쳐주세요"
 
 
-def test_a_late_me_too_in_the_thread_of_a_report_joins_it_but_not_outside(county, monkeypatch):
+@pytest.fixture
+def measure(monkeypatch) -> ModuleType:
+    """scripts/eval.py, as `make eval` runs it."""
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
-    measure = importlib.import_module("eval")
+    return importlib.import_module("eval")
+
+
+def test_a_late_me_too_in_the_thread_of_a_report_joins_it_but_not_outside(county, measure):
     talk = [
         {"conversation": "c1", "user": "a", "minute": 0, "line": 1, "text": REPORT},
         {
@@ -30,3 +38,9 @@ def test_a_late_me_too_in_the_thread_of_a_report_joins_it_but_not_outside(county
     assert reported.intent == "inconvenience" and reported.confident
     assert in_thread.echoes  # two hours on, the thread is still about the streetlight
     assert not outside.echoes  # the room moved on
+
+
+def test_messages_read_one_by_one_need_no_minutes(county, measure):
+    alone = [{"text": REPORT, "intent": "inconvenience"}, {"text": "저도요", "intent": "chatter"}]
+    reported, me_too = (u for _, u in measure._in_a_room(county, alone, turns=False))
+    assert reported.confident and not me_too.echoes
