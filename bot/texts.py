@@ -33,6 +33,7 @@ KO: dict[str, str] = {
         "처리 결과를 함께 알려 드리겠습니다."
     ),
     "ticket.detail": "접수번호 {receipt}에 덧붙여 담당 부서에 전달했습니다.",
+    "ticket.last_reply": "최근 담당자 답변: {text}",
     "ticket.reply": "[접수번호 {receipt}] 담당자 답변입니다.\n{text}",
     "ticket.faq_answer": "[접수번호 {receipt}] 문의하신 '{question}'에 대한 안내입니다.\n{answer}",
     "ticket.resolved": "[접수번호 {receipt}] 처리가 완료되었습니다.\n{text}",
@@ -67,6 +68,7 @@ KO: dict[str, str] = {
         "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
     ),
     "officer.detail": "[{receipt}] 민원인이 덧붙인 내용입니다.\n{text}",
+    "officer.asked_status": "[{receipt}] 민원인이 처리 상황을 물었습니다.\n{text}",
     "officer.urgent": (
         "[긴급 {receipt}] 위험에 처한 주민이 있을 수 있습니다. "
         "바로 확인해 주세요: /ticket {receipt}"
@@ -243,6 +245,7 @@ KO: dict[str, str] = {
     "action.kind": "분류 변경",
     "action.follower": "같은 민원 추가",
     "action.detail": "내용 추가",
+    "action.asked_status": "처리 상황 문의",
     "action.erase": "개인정보 삭제",
     # --- web chat page and console ---------------------------------------------------------
     "web.title": "{county} 소통방",
@@ -357,6 +360,7 @@ EN: dict[str, str] = {
         "We'll let you know the outcome too."
     ),
     "ticket.detail": "Added to receipt {receipt} and passed to the department.",
+    "ticket.last_reply": "Latest answer from the officer: {text}",
     "ticket.reply": "[Receipt {receipt}] An officer answered:\n{text}",
     "ticket.faq_answer": "[Receipt {receipt}] About '{question}':\n{answer}",
     "ticket.resolved": "[Receipt {receipt}] Resolved.\n{text}",
@@ -390,6 +394,7 @@ EN: dict[str, str] = {
         "[{receipt}] Another resident reported the same ({count} following).\n{text}"
     ),
     "officer.detail": "[{receipt}] The resident added:\n{text}",
+    "officer.asked_status": "[{receipt}] The resident asked how their case stands.\n{text}",
     "officer.urgent": (
         "[Urgent {receipt}] A resident may be in danger. Please check now: /ticket {receipt}"
     ),
@@ -548,6 +553,7 @@ EN: dict[str, str] = {
     "action.kind": "refiled",
     "action.follower": "same report added",
     "action.detail": "resident added detail",
+    "action.asked_status": "resident asked how it stands",
     "action.erase": "personal data erased",
     # --- web chat page and console ---------------------------------------------------------
     "web.title": "{county} community chat",

@@ -259,8 +259,9 @@ def _in_a_room(
     """Each message understood as a listen room would; with `turns`, a message counts as
     following a report when it came at most JUST_NOW after one the room took in, in the same
     conversation and thread (or outside threads, as it is), its writer's own or another's, or
-    when it replies in the thread such a report opened within THREAD_KEPT; and as following a
-    question when another resident asked one there as shortly before (bot/handlers/turns.py).
+    when it replies in the thread such a report opened within THREAD_KEPT, or its writer's own
+    case of any kind opened, however long ago; and as following a question when another
+    resident asked one there as shortly before (bot/handlers/turns.py).
     Cases carry `conversation`, `user`, `minute`, and in threaded sets `line` and `thread`."""
     from bot.faq import understand
     from bot.handlers.turns import JUST_NOW, THREAD_KEPT
@@ -269,6 +270,7 @@ def _in_a_room(
     # conversation → (thread, line, writer, minute) of the reports the room took in, or questions
     reported: _Said = {}
     asked: _Said = {}
+    opened: _Said = {}  # every case the room took in, of any kind
 
     def recent(said: _Said, case: dict) -> set[str]:
         thread, minute = case.get("thread"), case["minute"]
@@ -278,6 +280,13 @@ def _in_a_room(
             if (in_thread == thread and minute - at <= just_now)
             or (thread is not None and in_thread is None and line == thread and minute - at <= kept)
         }
+
+    def opened_thread(case: dict) -> bool:
+        """Whether the writer's own case, however old, opened the thread they write in."""
+        return any(
+            in_thread is None and line == case.get("thread") and user == case.get("user", "")
+            for in_thread, line, user, _ in opened.get(case.get("conversation", ""), [])
+        )
 
     for number, case in enumerate(cases):
         user = case.get("user", "")
@@ -289,13 +298,17 @@ def _in_a_room(
             listen=True,
             after_report=bool(reporters - {user}),
             after_own_report=user in reporters,
+            in_own_case=turns and opened_thread(case),
             after_question=turns and bool(recent(asked, case) - {user}),
         )
         conversation = case.get("conversation", "")
         if turns and result.intent == "question":
             asked.setdefault(conversation, []).append(here)
-        joined = result.echoes or result.adds
-        if turns and result.intent == "inconvenience" and result.confident and not joined:
+        joined = result.echoes or result.adds or result.presses
+        taken = result.intent != "chatter" and result.confident and not joined
+        if turns and taken and result.decision.outcome != "answer":
+            opened.setdefault(conversation, []).append(here)
+        if turns and taken and result.intent == "inconvenience":
             reported.setdefault(conversation, []).append(here)
         yield case, result
 

@@ -102,6 +102,7 @@ class Cues:
     laughter: Cue
     echo: Cue
     also: frozenset[str]
+    progress: Cue
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ def default_cues() -> Cues:
         laughter=Cue.from_data(danger, terms="", patterns="laughter"),
         echo=Cue.from_data(data["echo"], terms=""),
         also=frozenset(data["echo"]["also"]),
+        progress=Cue.from_data(data["progress"], terms=""),
     )
 
 
@@ -214,6 +216,14 @@ def adds_to(analysis: Analysis, signals: dict[str, float]) -> bool:
     if _replies(signals):
         return False
     return bool(analysis.terms) and bool(signals["problem"] or signals["lasting"])
+
+
+def presses(analysis: Analysis, cues: Cues | None = None) -> bool:
+    """Whether a message asks how a reported problem stands (언제 고쳐 주시는지 답 좀 주세요,
+    어떻게 됐나요, 아직 소식이 없네요): from its reporter, a question for their ticket."""
+    cues = cues or default_cues()
+    squeezed = _SPACE.sub("", analysis.text)
+    return any(cue.count(frozenset(), squeezed) for cue in (cues.progress, cues.when_fixed))
 
 
 def _replies(signals: dict[str, float]) -> bool:

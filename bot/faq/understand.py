@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.faq.index import Decision, FaqIndex
 from bot.faq.text import analyse, clean
-from bot.faq.triage import Intent, about_harm, adds_to, asks_only, echoes, triage
+from bot.faq.triage import Intent, about_harm, adds_to, asks_only, echoes, presses, triage
 
 # The intent model's probability a listen room needs before it acts, and more when the message
 # carries small-talk cues (형님, ㅋㅋ, 다녀오신 분?, news passed on: … 준다네) or replies to
@@ -30,6 +30,7 @@ class Understanding:
     urgent: bool = False  # someone may be in danger: emergency numbers, and an officer now
     echoes: bool = False  # just after a neighbour's report: the writer has that trouble too
     adds: bool = False  # just after the writer's own report: more of that problem
+    presses: bool = False  # … or asking how it stands: the reporter wants its status
 
 
 _NOTHING = Decision("unknown", None, (), 0.0)
@@ -43,6 +44,7 @@ def understand(
     to_member: bool = False,
     after_report: bool = False,
     after_own_report: bool = False,
+    in_own_case: bool = False,
     after_question: bool = False,
 ) -> Understanding:
     """Classify the message and match it against the FAQ; never raises.
@@ -56,7 +58,9 @@ def understand(
     problem just before; a message the bot would let pass that says the writer has it too
     (저도 봤어요, 우리 마을도 그래요) is one more report of it (`echoes`). `after_own_report`:
     the writer reported a problem just before; such a message telling more of a problem
-    (벌써 일주일째예요) adds to that report (`adds`). `after_question`: another member asked
+    (벌써 일주일째예요) adds to that report (`adds`). Then, or in the thread their own case
+    opened however long ago (`in_own_case`), one asking how it stands (언제 고쳐 주시는지 답 좀
+    주세요) asks for its status (`presses`). `after_question`: another member asked
     something just before; a message that asks nothing is their answer (면사무소 가서 신청하면
     돼요), however much it reads like a question of the county's business.
     """
@@ -80,6 +84,9 @@ def understand(
         return Understanding("chatter", confidence, False, _NOTHING)
     if of_what:
         decision = Decision("unknown", None, (), decision.score)
+    own = after_own_report or in_own_case
+    if own and not urgent and not signals["thanked"] and presses(analysis):
+        return Understanding("inconvenience", confidence, True, _NOTHING, presses=True)
     if not listen and intent == "chatter" and _asks_the_bot(signals, decision):
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
     if listen and (intent != "question" or decision.outcome == "offer"):

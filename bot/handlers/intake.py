@@ -3,8 +3,9 @@ it in the queue.
 
 In a `listen` room the bot reads everything but only acts when it is confident, and never
 answers small talk; a resident saying they have the problem a neighbour just reported joins
-that report, what a reporter adds just after is kept on theirs, and a neighbour's answer to a
-question just asked is left to them (bot/handlers/turns.py).
+that report, what a reporter adds just after is kept on theirs, a reporter asking how theirs
+stands is told, and a neighbour's answer to a question just asked is left to them
+(bot/handlers/turns.py).
 When addressed (mention, reply, 1:1) it always answers something.
 """
 
@@ -37,10 +38,14 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         to_member=message.to_member,
         after_report=said.neighbours is not None,
         after_own_report=said.mine is not None,
+        in_own_case=said.own_case is not None,
         after_question=said.asked,
     )
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
+    if result.presses and (case := said.mine or said.own_case):  # "언제 고쳐 주시나요?"
+        queue.tell_status(ctx, case)
+        return
     if result.echoes and said.neighbours:  # "저희 동네도 그래요": one more resident waiting
         queue.follow(ctx, said.neighbours)
         return

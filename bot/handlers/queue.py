@@ -9,12 +9,12 @@ import re
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import privacy
 from bot.context import Context
 from bot.handlers import deadlines, duplicates
-from bot.handlers.views import format_time
+from bot.handlers.views import format_time, resident_status
 from bot.messages import Event, Outgoing
 from bot.router import UsageError
 from storage.models import Person, ReceiptCounter, Ticket, TicketEvent, TicketFollower
@@ -186,6 +186,28 @@ class TicketQueue:
         self._record(ctx, ticket, "detail", text=text)
         ctx.reply(ctx.texts("ticket.detail", receipt=ticket.receipt_no))
         ctx.to_officers(ctx.texts("officer.detail", receipt=ticket.receipt_no, text=text))
+
+    def tell_status(self, ctx: Context, ticket: Ticket) -> None:
+        """The reporter asked how their report stands (언제 고쳐 주시나요?): they are told its
+        status and the officer's last answer, and officers see that they asked, rather than
+        a second ticket opening for the same problem."""
+        self._remember_contact(ctx, ctx.event.text)
+        text = privacy.mask(ctx.event.text).text
+        self._record(ctx, ticket, "asked_status", text=text)
+        status = resident_status(ctx.texts, ctx.settings.tz, ticket)
+        answered = ctx.session.exec(
+            select(TicketEvent.text)
+            .where(
+                TicketEvent.ticket_id == ticket.id,
+                TicketEvent.action == "reply",
+                col(TicketEvent.public).is_(True),
+            )
+            .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())
+        ).first()
+        if answered:
+            status += "\n" + ctx.texts("ticket.last_reply", text=answered)
+        ctx.reply(status)
+        ctx.to_officers(ctx.texts("officer.asked_status", receipt=ticket.receipt_no, text=text))
 
     def _follows(self, ctx: Context, ticket: Ticket, person: Person) -> bool:
         return (

@@ -19,11 +19,4 @@ async def status(ctx: Context, command: Command, queue: TicketQueue) -> None:
     if not queue.may_see(ctx, ticket):
         ctx.reply(ctx.texts("ticket.status_denied"))
         return
-    ctx.reply(
-        ctx.texts(
-            "ticket.status",
-            receipt=ticket.receipt_no,
-            status=ctx.texts(f"status.{ticket.status}"),
-            due=views.format_time(ticket.due_at, ctx.settings.tz),
-        )
-    )
+    ctx.reply(views.resident_status(ctx.texts, ctx.settings.tz, ticket))

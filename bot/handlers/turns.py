@@ -6,11 +6,13 @@ Residents confirm a neighbour's report in passing (저도 봤어요, 덕림리�
 go on about theirs, in words the intent model reads as chatter. Just after a report the queue
 took in, a neighbour's such message (bot/faq/understand.py, `echoes`) joins that ticket: the
 resident hears its outcome, and officers learn one more resident has the problem, and where.
-The reporter's (`adds`) is kept on their ticket, and officers see it. Neighbours answer each
-other's questions in the county's own words (보건소 모자보건실에 물어보면 돼요), which the model
-reads as questions; just after another resident's question, one that asks nothing is taken
-for the answer it is. "Just after" is 10 minutes, or, in the thread a report or a question
-opened (Slack), a day.
+The reporter's (`adds`) is kept on their ticket, and officers see it. A reporter asking how
+theirs stands (언제 고쳐 주시는지 답 좀 주세요, `presses`), just after it or in its thread however
+late, is told its status rather than filing it again. Neighbours answer each other's questions
+in the county's own words (보건소 모자보건실에 물어보면 돼요), which the model reads as
+questions; just after another resident's question, one that asks nothing is taken for the
+answer it is. "Just after" is 10 minutes, or, in the thread a report or a question opened
+(Slack), a day.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ THREAD_KEPT = timedelta(days=1)  # … and what the replies in the thread it ope
 @dataclass(frozen=True)
 class JustSaid:
     """The open inconveniences reported in this room and thread in the last JUST_NOW (or
-    that opened the sender's thread), and whether another resident asked something there."""
+    that opened the sender's thread), whether another resident asked something there, and
+    the sender's own open case of any kind whose thread this is, however old."""
 
     mine: Ticket | None  # the sender's own: what they write next may add to it
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
     asked: bool = False  # another resident asked, or opened the thread asking: an answer?
+    own_case: Ticket | None = None  # they may come back to its thread to ask how it stands
 
 
 NOTHING = JustSaid(None, None)
@@ -66,7 +70,24 @@ def just_said(ctx: Context) -> JustSaid:
             _just_now(ctx, RecentQuestion, col(RecentQuestion.at)),
         )
     ).first()
-    return JustSaid(next(mine, None), next(theirs, None), asked is not None)
+    return JustSaid(next(mine, None), next(theirs, None), asked is not None, _own_case(ctx))
+
+
+def _own_case(ctx: Context) -> Ticket | None:
+    """The sender's open case that opened the thread they write in."""
+    event = ctx.event
+    if event.thread_id is None:
+        return None
+    return ctx.session.exec(
+        select(Ticket).where(
+            Ticket.platform == event.platform,
+            Ticket.chat_id == event.chat_id,
+            Ticket.message_id == event.thread_id,
+            Ticket.reporter_user_id == event.user_id,
+            col(Ticket.status).in_(OPEN),
+            col(Ticket.merged_into_id).is_(None),
+        )
+    ).first()
 
 
 def asked(ctx: Context) -> None:

@@ -1,6 +1,7 @@
 """How tickets read to officers: one line in a list, a full card, dates in county time.
 
-Shared by the officer commands, the new-ticket announcement, the digest and the reminders.
+Shared by the officer commands, the new-ticket announcement, the digest and the reminders; and
+how a case's status reads to its resident.
 """
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ def ticket_line(texts: Texts, tz: ZoneInfo, ticket: Ticket) -> str:
         category=texts(f"category.{ticket.category}"),
         due=format_time(ticket.due_at, tz),
         text=summary(ticket.text),
+    )
+
+
+def resident_status(texts: Texts, tz: ZoneInfo, ticket: Ticket) -> str:
+    """Where a case stands, as its resident reads it (/status, or asking in its thread)."""
+    return texts(
+        "ticket.status",
+        receipt=ticket.receipt_no,
+        status=texts(f"status.{ticket.status}"),
+        due=format_time(ticket.due_at, tz),
     )
 
 

@@ -40,6 +40,22 @@ def test_a_late_me_too_in_the_thread_of_a_report_joins_it_but_not_outside(county
     assert not outside.echoes  # the room moved on
 
 
+def test_the_reporter_asking_days_later_in_their_thread_asks_how_it_stands(county, measure):
+    talk = [
+        {"conversation": "c1", "user": "a", "minute": 0, "line": 1, "text": REPORT},
+        {
+            "conversation": "c1",
+            "user": "a",
+            "minute": 3 * 24 * 60,
+            "line": 2,
+            "thread": 1,
+            "text": "언제 고쳐주시는지 답좀 주세요",
+        },
+    ]
+    _, pressed = (understood for _, understood in measure._in_a_room(county, talk, turns=True))
+    assert pressed.presses and pressed.confident
+
+
 def test_messages_read_one_by_one_need_no_minutes(county, measure):
     alone = [{"text": REPORT, "intent": "inconvenience"}, {"text": "저도요", "intent": "chatter"}]
     reported, me_too = (u for _, u in measure._in_a_room(county, alone, turns=False))

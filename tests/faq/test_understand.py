@@ -122,6 +122,20 @@ def test_a_reporter_telling_more_just_after_adds_to_their_report_but_thanks_do_n
     assert result.decision.entry.id == "birth-grant"
 
 
+@pytest.mark.parametrize(
+    "asked", ["언제 고쳐주시는지 답좀 주세요", "신고한 거 어떻게 됐나요?", "아직 소식이 없네요"]
+)
+def test_a_reporter_asking_how_their_report_stands_presses_for_it(county, asked):
+    assert understand(county, asked, listen=True, after_own_report=True).presses
+    assert understand(county, asked, listen=True, in_own_case=True).presses
+    assert not understand(county, asked, listen=True, after_report=True).presses  # a neighbour
+
+
+def test_thanks_and_more_detail_from_the_reporter_press_for_nothing(county):
+    for text in ("고쳐주셔서 감사합니다", "벌써 일주일째예요ㅠㅠ", "쓰레기봉투 어디서 사요?"):
+        assert not understand(county, text, listen=True, in_own_case=True).presses
+
+
 def test_a_listen_room_never_offers_choices_but_an_addressed_bot_may(write_faq):
     from bot.faq import FaqIndex
 
