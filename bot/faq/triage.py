@@ -94,6 +94,7 @@ class Cues:
     room: Cue
     thanked: Cue
     relayed: Cue
+    listener: Cue
     self_asking: frozenset[str]
     self_words: frozenset[str]
     harm: Cue
@@ -148,6 +149,7 @@ def default_cues() -> Cues:
         room=Cue.from_data(chatter, terms="", patterns="room"),
         thanked=Cue.from_data(chatter, terms="", patterns="thanked"),
         relayed=Cue.from_data(chatter, terms="", patterns="relayed"),
+        listener=Cue.from_data(chatter, terms="", patterns="listener"),
         self_asking=frozenset(chatter["self_asking"]),
         self_words=frozenset(chatter["self"]),
         harm=Cue.from_data(danger, terms="harm", patterns=""),
@@ -224,6 +226,12 @@ def presses(analysis: Analysis, cues: Cues | None = None) -> bool:
     cues = cues or default_cues()
     squeezed = _SPACE.sub("", analysis.text)
     return any(cue.count(frozenset(), squeezed) for cue in (cues.progress, cues.when_fixed))
+
+
+def asks_the_listener(analysis: Analysis, cues: Cues | None = None) -> bool:
+    """Whether a message asks its reader what they did (받으셨어요?, 다들 보셨나요?)."""
+    cues = cues or default_cues()
+    return cues.listener.count(frozenset(), _SPACE.sub("", analysis.text)) > 0
 
 
 def _replies(signals: dict[str, float]) -> bool:

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from bot.faq.index import Decision, FaqIndex
 from bot.faq.text import analyse, clean
-from bot.faq.triage import Intent, about_harm, adds_to, asks_only, echoes, presses, triage
+from bot.faq.triage import (
+    Intent,
+    about_harm,
+    adds_to,
+    asks_only,
+    asks_the_listener,
+    echoes,
+    presses,
+    triage,
+)
 
 # The intent model's probability a listen room needs before it acts, and more when the message
 # carries small-talk cues (형님, ㅋㅋ, 다녀오신 분?, news passed on: … 준다네) or replies to
@@ -89,10 +98,12 @@ def understand(
         return Understanding("inconvenience", confidence, True, _NOTHING, presses=True)
     if not listen and intent == "chatter" and _asks_the_bot(signals, decision):
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
-    if listen and (intent != "question" or decision.outcome == "offer"):
+    # 스티커 받으셨어요?: asked of neighbours, about what they did; an answer is theirs to give
+    of_them = asks_the_listener(analysis) and not urgent
+    if listen and (intent != "question" or decision.outcome == "offer" or of_them):
         decision = Decision("unknown", None, (), decision.score)
     cued = signals["chatter"] or signals["laughter"] or signals["room"] or signals["relayed"]
-    chatty = not urgent and bool(cued or to_member)
+    chatty = not urgent and bool(cued or to_member or of_them)
     confident = confidence >= (CONFIDENT_CHATTY if chatty else CONFIDENT)
     taken = intent != "chatter" and confident
     asks = intent == "question"  # (both checks below also rule out one marked as asking)

@@ -287,3 +287,12 @@ def test_news_passed_on_to_neighbours_is_not_acted_on_but_a_problem_told_with_it
     told = "방송에서 내일 단수한대요 근데 우리 마을은 벌써 물이 안 나와요 빨리 고쳐 주세요"
     problem = understand(county, told, listen=True)
     assert problem.intent == "inconvenience" and problem.confident
+
+
+def test_asking_neighbours_what_they_did_is_left_to_them_in_a_listen_room(county):
+    asked = "지역상품권 가맹점 스티커 새로 나온거 받으셨어요?"
+    among_neighbours = understand(county, asked, listen=True)
+    assert among_neighbours.decision.outcome == "unknown" and not among_neighbours.confident
+    addressed = understand(county, asked, listen=False)
+    assert addressed.decision.entry is not None  # asked of the bot, it still answers
+    assert understand(county, "지역상품권 가맹점 스티커 받을 수 있나요?", listen=True).confident
