@@ -83,9 +83,14 @@ HELD_OUT = [
     ("civil defence and military service FAQ", "faq-defence", ["cases-defence"]),
     ("farm infrastructure and irrigation FAQ", "faq-farmbase", ["cases-farmbase"]),
     ("county FAQ, fourth triage stress set", None, ["cases-triage-stress4"]),
-    # harder small talk (asking the room, relayed texts, jokes), written blind (unread)
+    # harder small talk (asking the room, relayed texts, jokes), written blind; its errors
+    # were read in the twelfth session, as were those of the sixth, measured blind first
     ("county FAQ, fifth triage stress set", None, ["cases-triage-stress5"]),
+    ("county FAQ, sixth triage stress set", None, ["cases-triage-stress6"]),
 ]
+# Held-out sets whose errors were read, though the intent model does not learn from them:
+# reported, marked (read), but not pooled with the unread ones.
+READ_ONLY = {"cases-triage-stress5", "cases-triage-stress6"}
 # Small talk the intent model handles worst, on the sample county FAQ, for the triage only (no
 # FAQ labels, so not pooled above): guards, read or written after the model (tests/faq/data).
 GUARDS = [
@@ -185,6 +190,7 @@ def main() -> int:
             own_path = OWN / f"{own_faq}.yaml" if own_faq else faq
             own_results = _triage(own_path, [case["text"] for case in own])
             mark = " *" if TRAINED & set(own_files) else ""
+            mark = " (read)" if READ_ONLY & set(own_files) else mark
             summary.append((title + mark, report(own, own_results, show_errors=args.errors)))
             if not mark:
                 unread.append((own_path, own, own_results))

@@ -189,11 +189,12 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
         ("cases-triage-stress3", 4, 1, 0.93),
         ("cases-triage-stress4", 1, 1, 0.96),
         ("cases-triage-stress5", 10, 0, 0.9),
+        ("cases-triage-stress6", 4, 1, 0.94),
         ("cases-triage-hard", 27, 5, 0.91),
         ("cases-triage-neighbours", 36, 1, 0.9),
         ("cases-triage-everyday", 27, 7, 0.91),
     ],
-    ids=["read", "unread", "third", "fourth", "fifth", "hard", "neighbours", "everyday"],
+    ids=["read", "unread", "third", "fourth", "fifth", "sixth", "hard", "neighbours", "everyday"],
 )
 def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
     """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
