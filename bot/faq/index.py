@@ -59,6 +59,15 @@ PHRASE_FLOOR = 1.0  # a phrasing weighs at least this many rarest words
 NARROWER_RATIO = 0.85  # a runner-up this close is preferred when the best is narrower
 AFFIX_MAX = 3  # a word that is part of more FAQ compounds than this says too little
 EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
+# Asking how much (얼마씩 나오나요, 몇 프로) wants an amount; an entry whose answer names none
+# and says nothing of one (지원사업에는 … 등이 있습니다; not 금액은 … 따라 다릅니다) does not
+# answer it, however well it fits the rest. Not 얼마나, nor 얼마 안 됐다 or 얼마 전: a while.
+_HOW_MUCH = re.compile(
+    r"얼마(?!나|\s*(?:안|않|못|전|동안|후|뒤|지나|간))|몇\s*(?:원|프로|퍼센트|만\s*원|천\s*원)"
+)
+_AMOUNT = re.compile(
+    r"\d|[십백천만억]\s*원|무료|퍼센트|전액|절반|반값|금액|액수|요금|단가|비율|금리"
+)
 _POINTING = frozenset({"이거", "그거", "저거", "이것", "그것", "저것", "이게", "그게"})
 _POINTING_MM = frozenset({"이런", "그런", "저런"})
 _HANGUL = re.compile(r"[가-힣]+")
@@ -553,7 +562,7 @@ class FaqIndex:
         )
         # Most of what the message says is in words the FAQ never uses: it asks about
         # something beyond the FAQ (충전기 at the car park), however well an entry fits the rest.
-        beyond = self._beyond(units) >= BEYOND
+        beyond = self._beyond(units) >= BEYOND or _wants_an_amount(text, best.entry)
         if (confident or alone) and not narrower and not beyond:
             return Decision("answer", best.entry, (), best.score)
         # ... and when that other entry is clearly ahead of the rest, it is the answer.
@@ -570,6 +579,11 @@ class FaqIndex:
         if not choices:
             return Decision("unknown", None, (), best.score)
         return Decision("offer", None, choices, best.score)
+
+
+def _wants_an_amount(text: str, entry: FaqEntry) -> bool:
+    """Whether the message asks how much and the entry's answer names no amount."""
+    return bool(_HOW_MUCH.search(text)) and not _AMOUNT.search(entry.answer)
 
 
 def _shortlist(

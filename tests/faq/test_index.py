@@ -107,6 +107,29 @@ def test_another_kind_of_what_an_entry_names_is_not_its_answer(write_faq):
     assert index.decide("전기울타리 설치비 지원 신청은 어디에 해요?").entry.id == "fences"
 
 
+RENTAL = """
+- id: machine-rental
+  question: 농기계 임대는 어떻게 하나요?
+  answer: 농업기술센터 임대사업소에 전화로 예약하고 신분증을 가져오세요.
+- id: pool-fee
+  question: 군민 수영장 이용 요금은 얼마인가요?
+  answer: 어른 3,000원, 어린이 1,500원입니다.
+- id: birth-grant
+  question: 출산장려금은 얼마인가요?
+  answer: 지원 금액은 출생 순위에 따라 다르며 읍·면사무소에서 신청합니다.
+"""
+
+
+def test_asking_how_much_is_not_answered_by_an_entry_that_names_no_amount(write_faq, county):
+    assert county.decide("트랙터 임대 하루에 얼마예요?").outcome != "answer"
+    assert county.decide("트랙터 임대 어떻게 해요?").entry.id == "farm-machine-rental"
+    index = FaqIndex.load(write_faq(RENTAL))
+    assert index.decide("수영장 요금 얼마예요?").entry.id == "pool-fee"  # 3,000원
+    assert index.decide("셋째 출산장려금 얼마 나와요?").entry.id == "birth-grant"  # 금액은 …
+    # 얼마 안 됐다, 얼마 전: a while, not a price
+    assert index.decide("이사 온 지 얼마 안 됐는데 농기계 임대 어떻게 해요?").outcome == "answer"
+
+
 def test_specificity_runs_from_everyday_to_unlisted_words():
     assert specificity("집") == specificity("조금") == EVERYDAY
     assert EVERYDAY < specificity("나이") < specificity("박스") < 1.0
