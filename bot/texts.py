@@ -34,6 +34,10 @@ KO: dict[str, str] = {
     ),
     "ticket.detail": "접수번호 {receipt}에 덧붙여 담당 부서에 전달했습니다.",
     "ticket.last_reply": "최근 담당자 답변: {text}",
+    "ticket.recheck": (
+        "[접수번호 {receipt}] {status:으로} 처리된 민원입니다. 담당자에게 다시 확인해 달라고 "
+        "전했습니다."
+    ),
     "ticket.reply": "[접수번호 {receipt}] 담당자 답변입니다.\n{text}",
     "ticket.faq_answer": "[접수번호 {receipt}] 문의하신 '{question}'에 대한 안내입니다.\n{answer}",
     "ticket.resolved": "[접수번호 {receipt}] 처리가 완료되었습니다.\n{text}",
@@ -69,6 +73,10 @@ KO: dict[str, str] = {
     ),
     "officer.detail": "[{receipt}] 민원인이 덧붙인 내용입니다.\n{text}",
     "officer.asked_status": "[{receipt}] 민원인이 처리 상황을 물었습니다.\n{text}",
+    "officer.recheck": (
+        "[{receipt}] {status:으로} 처리된 민원에 민원인이 다시 알렸습니다. "
+        "다시 처리하려면 /reopen {receipt}\n{text}"
+    ),
     "officer.urgent": (
         "[긴급 {receipt}] 위험에 처한 주민이 있을 수 있습니다. "
         "바로 확인해 주세요: /ticket {receipt}"
@@ -361,6 +369,10 @@ EN: dict[str, str] = {
     ),
     "ticket.detail": "Added to receipt {receipt} and passed to the department.",
     "ticket.last_reply": "Latest answer from the officer: {text}",
+    "ticket.recheck": (
+        "[Receipt {receipt}] This case was closed as {status}. "
+        "We asked the officer to look at it again."
+    ),
     "ticket.reply": "[Receipt {receipt}] An officer answered:\n{text}",
     "ticket.faq_answer": "[Receipt {receipt}] About '{question}':\n{answer}",
     "ticket.resolved": "[Receipt {receipt}] Resolved.\n{text}",
@@ -395,6 +407,10 @@ EN: dict[str, str] = {
     ),
     "officer.detail": "[{receipt}] The resident added:\n{text}",
     "officer.asked_status": "[{receipt}] The resident asked how their case stands.\n{text}",
+    "officer.recheck": (
+        "[{receipt}] The resident wrote again about this case, closed as {status}. "
+        "To work it again: /reopen {receipt}\n{text}"
+    ),
     "officer.urgent": (
         "[Urgent {receipt}] A resident may be in danger. Please check now: /ticket {receipt}"
     ),

@@ -86,6 +86,22 @@ async def test_the_reporter_asking_days_later_in_their_thread_is_told_where_it_s
     assert "처리 상황 문의" in bot.pop_text()
 
 
+async def test_the_reporter_saying_a_resolved_case_is_not_fixed_has_officers_look_again(bot):
+    receipt = await _reported(bot)
+    [ticket] = _tickets(bot)
+    await bot.say("officer-kim", f"/resolve {receipt} 전구 교체했습니다", room=None)
+    bot.in_room("parenting")  # the resident hears it was resolved
+    bot.sent.clear()
+    later = bot.clock.now() + timedelta(days=2)
+    await bot.say("mom-1", "아직도 안 고쳐졌어요 언제 와요", thread=ticket.message_id, at=later)
+    [reply] = bot.in_room("parenting")
+    assert receipt in reply.text and "다시 확인" in reply.text
+    [notice] = bot.to_officers()
+    assert f"/reopen {receipt}" in notice.text and "아직도 안 고쳐졌어요" in notice.text
+    [ticket] = _tickets(bot)
+    assert ticket.status == "resolved"  # reopening stays the officer's call
+
+
 async def test_the_reporter_asking_just_after_is_told_it_is_received(bot):
     receipt = await _reported(bot)
     await bot.say("mom-1", "처리 언제 되나요")

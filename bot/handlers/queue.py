@@ -188,13 +188,19 @@ class TicketQueue:
         ctx.to_officers(ctx.texts("officer.detail", receipt=ticket.receipt_no, text=text))
 
     def tell_status(self, ctx: Context, ticket: Ticket) -> None:
-        """The reporter asked how their report stands (언제 고쳐 주시나요?): they are told its
+        """The reporter asked how their case stands (언제 고쳐 주시나요?): they are told its
         status and the officer's last answer, and officers see that they asked, rather than
-        a second ticket opening for the same problem."""
+        a second ticket opening for the same problem. Asked of a closed case (아직도 안
+        고쳐졌어요), it is the officers who are asked to look at it again."""
         self._remember_contact(ctx, ctx.event.text)
         text = privacy.mask(ctx.event.text).text
         self._record(ctx, ticket, "asked_status", text=text)
-        status = resident_status(ctx.texts, ctx.settings.tz, ticket)
+        receipt, status = ticket.receipt_no, ctx.texts(f"status.{ticket.status}")
+        if ticket.status in CLOSED:
+            ctx.reply(ctx.texts("ticket.recheck", receipt=receipt, status=status))
+            ctx.to_officers(ctx.texts("officer.recheck", receipt=receipt, status=status, text=text))
+            return
+        told = resident_status(ctx.texts, ctx.settings.tz, ticket)
         answered = ctx.session.exec(
             select(TicketEvent.text)
             .where(
@@ -205,9 +211,9 @@ class TicketQueue:
             .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())
         ).first()
         if answered:
-            status += "\n" + ctx.texts("ticket.last_reply", text=answered)
-        ctx.reply(status)
-        ctx.to_officers(ctx.texts("officer.asked_status", receipt=ticket.receipt_no, text=text))
+            told += "\n" + ctx.texts("ticket.last_reply", text=answered)
+        ctx.reply(told)
+        ctx.to_officers(ctx.texts("officer.asked_status", receipt=receipt, text=text))
 
     def _follows(self, ctx: Context, ticket: Ticket, person: Person) -> bool:
         return (

@@ -8,7 +8,8 @@ took in, a neighbour's such message (bot/faq/understand.py, `echoes`) joins that
 resident hears its outcome, and officers learn one more resident has the problem, and where.
 The reporter's (`adds`) is kept on their ticket, and officers see it. A reporter asking how
 theirs stands (언제 고쳐 주시는지 답 좀 주세요, `presses`), just after it or in its thread however
-late, is told its status rather than filing it again. Neighbours answer each other's questions
+late, is told its status rather than filing it again; when that case was closed, officers
+are asked to look at it again. Neighbours answer each other's questions
 in the county's own words (보건소 모자보건실에 물어보면 돼요), which the model reads as
 questions; just after another resident's question, one that asks nothing is taken for the
 answer it is. "Just after" is 10 minutes, or, in the thread a report or a question opened
@@ -35,7 +36,7 @@ THREAD_KEPT = timedelta(days=1)  # … and what the replies in the thread it ope
 class JustSaid:
     """The open inconveniences reported in this room and thread in the last JUST_NOW (or
     that opened the sender's thread), whether another resident asked something there, and
-    the sender's own open case of any kind whose thread this is, however old."""
+    the sender's own case of any kind whose thread this is, however old, open or closed."""
 
     mine: Ticket | None  # the sender's own: what they write next may add to it
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
@@ -74,7 +75,8 @@ def just_said(ctx: Context) -> JustSaid:
 
 
 def _own_case(ctx: Context) -> Ticket | None:
-    """The sender's open case that opened the thread they write in."""
+    """The sender's case that opened the thread they write in, closed or not: one marked
+    resolved may not be, as its reporter can best tell."""
     event = ctx.event
     if event.thread_id is None:
         return None
@@ -84,7 +86,6 @@ def _own_case(ctx: Context) -> Ticket | None:
             Ticket.chat_id == event.chat_id,
             Ticket.message_id == event.thread_id,
             Ticket.reporter_user_id == event.user_id,
-            col(Ticket.status).in_(OPEN),
             col(Ticket.merged_into_id).is_(None),
         )
     ).first()
