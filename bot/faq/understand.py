@@ -98,8 +98,9 @@ def understand(
         return Understanding("inconvenience", confidence, True, _NOTHING, presses=True)
     if not listen and intent == "chatter" and _asks_the_bot(signals, decision):
         intent = "question"  # addressed: a real question is not small talk, whatever its topic
-    # 스티커 받으셨어요?: asked of neighbours, about what they did; an answer is theirs to give
-    of_them = asks_the_listener(analysis) and not urgent
+    # 스티커 받으셨어요?, 같이 갈 사람 있능가: asked of neighbours, about what they did or will
+    # do; an answer is theirs to give
+    of_them = bool(asks_the_listener(analysis) or signals["room"]) and not urgent
     if listen and (intent != "question" or decision.outcome == "offer" or of_them):
         decision = Decision("unknown", None, (), decision.score)
     cued = signals["chatter"] or signals["laughter"] or signals["room"] or signals["relayed"]
