@@ -36,13 +36,24 @@ async def _reported(bot) -> str:
     return ticket.receipt_no
 
 
+def _officers_told(bot, receipt: str, *words: str) -> None:
+    """The officer room heard of the case, in the resident's words."""
+    [notice] = bot.to_officers()
+    assert receipt in notice.text and all(word in notice.text for word in words)
+
+
+async def _history_shows(bot, receipt: str, action: str) -> None:
+    """The officer's /ticket card lists what happened to the case."""
+    await bot.say("officer-kim", f"/ticket {receipt}", room=None)
+    assert action in bot.pop_text()
+
+
 async def test_a_neighbour_saying_they_have_it_too_joins_the_report(bot):
     receipt = await _reported(bot)
     told = await bot.say("mom-2", "저희 골목도 그래요 밤에 너무 깜깜해요")
     [reply] = bot.in_room("parenting")
     assert reply.reply_to == told and receipt in reply.text and "함께 알려" in reply.text
-    [notice] = bot.to_officers()
-    assert receipt in notice.text and "저희 골목도" in notice.text
+    _officers_told(bot, receipt, "저희 골목도")
     assert len(_tickets(bot)) == 1  # one problem, two residents waiting for it
 
 
@@ -60,11 +71,9 @@ async def test_what_the_reporter_adds_just_after_is_kept_on_their_report(bot):
     told = await bot.say("mom-1", "벌써 일주일째예요ㅠㅠ")
     [reply] = bot.in_room("parenting")
     assert reply.reply_to == told and receipt in reply.text and "덧붙여" in reply.text
-    [notice] = bot.to_officers()
-    assert receipt in notice.text and "일주일째" in notice.text
+    _officers_told(bot, receipt, "일주일째")
     assert len(_tickets(bot)) == 1  # still one ticket, with the detail in its history
-    await bot.say("officer-kim", f"/ticket {receipt}", room=None)
-    assert "내용 추가" in bot.pop_text()
+    await _history_shows(bot, receipt, "내용 추가")
 
 
 async def test_the_reporter_asking_days_later_in_their_thread_is_told_where_it_stands(bot):
@@ -79,11 +88,9 @@ async def test_the_reporter_asking_days_later_in_their_thread_is_told_where_it_s
     assert reply.thread_id == ticket.message_id
     assert receipt in reply.text and "처리중" in reply.text
     assert "이번 주 안에 교체하겠습니다" in reply.text  # the officer's last answer, again
-    [notice] = bot.to_officers()
-    assert receipt in notice.text and "처리 상황을 물었습니다" in notice.text
+    _officers_told(bot, receipt, "처리 상황을 물었습니다")
     assert len(_tickets(bot)) == 1  # asking after it is no second report
-    await bot.say("officer-kim", f"/ticket {receipt}", room=None)
-    assert "처리 상황 문의" in bot.pop_text()
+    await _history_shows(bot, receipt, "처리 상황 문의")
 
 
 async def test_the_reporter_saying_a_resolved_case_is_not_fixed_has_officers_look_again(bot):
@@ -96,8 +103,7 @@ async def test_the_reporter_saying_a_resolved_case_is_not_fixed_has_officers_loo
     await bot.say("mom-1", "아직도 안 고쳐졌어요 언제 와요", thread=ticket.message_id, at=later)
     [reply] = bot.in_room("parenting")
     assert receipt in reply.text and "다시 확인" in reply.text
-    [notice] = bot.to_officers()
-    assert f"/reopen {receipt}" in notice.text and "아직도 안 고쳐졌어요" in notice.text
+    _officers_told(bot, receipt, f"/reopen {receipt}", "아직도 안 고쳐졌어요")
     [ticket] = _tickets(bot)
     assert ticket.status == "resolved"  # reopening stays the officer's call
 
