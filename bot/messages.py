@@ -42,6 +42,9 @@ class Event:
     """The bot was mentioned or replied to (always true in a 1:1 chat)."""
     to_member: bool = False
     """A reply to another member's message, or a mention of one: neighbours talking."""
+    reply_to: str | None = None
+    """The platform id of the message this one replies to, where the platform says (a
+    Telegram reply): a resident replying to their report, or to the bot's receipt for it."""
 
     def to_json(self) -> str:
         data = dataclasses.asdict(self)

@@ -48,9 +48,11 @@ class Conversation:
         at: datetime | None = None,
         platform: str = PLATFORM,
         thread: str | None = None,
+        reply_to: str | None = None,
     ) -> str:
         """`user` writes `text` in `room` (a room key), or 1:1 with `room=None`; `to_member`:
-        as a reply to another member's message; `thread`: in the thread of that message id.
+        as a reply to another member's message; `thread`: in the thread of that message id;
+        `reply_to`: as a reply to that message id (a Telegram reply).
 
         Returns the message id, so a test can check what the bot replied to."""
         if at is not None:
@@ -70,6 +72,7 @@ class Conversation:
                 text=text,
                 message_id=message_id,
                 thread_id=thread,
+                reply_to=reply_to,
                 is_direct=config_room is None,
                 addressed=config_room is None or mention,
                 to_member=to_member,

@@ -69,6 +69,21 @@ async def test_in_a_mention_room_the_bot_answers_mentions_and_replies_to_itself(
     assert replies(sent) == [mentioned, again]
 
 
+async def test_a_reporter_replying_to_the_bots_receipt_is_told_where_their_case_stands(
+    telegram, sqlite_county
+):
+    async with running(sqlite_county(telegram=telegram.section())):
+        telegram.say(PARENTING, JIEUN, "지은맘", "놀이터 앞 가로등이 사흘째 꺼져 있어요 고쳐주세요")
+        [receipt] = await telegram.wait_sent(1, PARENTING)
+        asked = telegram.say(
+            PARENTING, JIEUN, "지은맘", "언제 고쳐주시나요?", reply_to=receipt.message_id
+        )
+        sent = await telegram.wait_sent(2, PARENTING)
+    [number] = re.findall(r"\d{4}-\d{4}", receipt.text)
+    status = sent[1]
+    assert status.reply_to == asked and number in status.text and "현재 상태: 접수" in status.text
+
+
 async def test_a_duplicated_update_is_handled_once(telegram, county):
     async with running(county(telegram=telegram.section())):
         twice = telegram.say(PARENTING, JIEUN, "지은맘", QUESTION, duplicate=True)
@@ -293,6 +308,7 @@ async def test_a_reply_to_a_neighbour_or_a_mention_of_one_is_talk_between_member
         telegram.say(PARENTING, SEOJUN, "서준맘", "@sotong_bot 가로등 신고는 어디에 해요?")
         await telegram.wait_until(lambda: len(heard) >= 5)
     assert [event.to_member for event in heard] == [False, True, False, True, False]
+    assert [event.reply_to for event in heard] == [None, str(told), str(told), None, None]
 
 
 async def test_a_polled_update_the_core_cannot_store_yet_is_tried_again(telegram, sqlite_county):

@@ -108,6 +108,18 @@ async def test_the_reporter_saying_a_resolved_case_is_not_fixed_has_officers_loo
     assert ticket.status == "resolved"  # reopening stays the officer's call
 
 
+async def test_the_reporter_replying_to_their_report_days_later_is_told_where_it_stands(bot):
+    receipt = await _reported(bot)
+    [ticket] = _tickets(bot)
+    later = bot.clock.now() + timedelta(days=4)
+    await bot.say("mom-1", "아직 소식이 없네요", reply_to=ticket.message_id, at=later)
+    [reply] = bot.in_room("parenting")
+    assert receipt in reply.text and "현재 상태: 접수" in reply.text
+    _officers_told(bot, receipt, "처리 상황을 물었습니다")
+    await bot.say("mom-2", "아직 소식이 없네요", reply_to=ticket.message_id)  # not hers
+    bot.assert_silent()
+
+
 async def test_the_reporter_asking_just_after_is_told_it_is_received(bot):
     receipt = await _reported(bot)
     await bot.say("mom-1", "처리 언제 되나요")

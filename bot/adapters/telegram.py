@@ -285,6 +285,7 @@ class TelegramAdapter(Adapter):
         fields = _fields(message, message.from_user, update.update_id)
         fields["addressed"] = fields["is_direct"] or self._mentions_me(message)
         fields["to_member"] = self._answers_member(message)
+        fields["reply_to"] = _replied_to(message)
         fields["text"] = self._without_mention(text)
         return [parse_text(**fields)]
 
@@ -310,12 +311,10 @@ class TelegramAdapter(Adapter):
     def _answers_member(self, message: TelegramMessage) -> bool:
         """A reply to someone else's message (a topic's opening message is no reply), or a
         mention of someone other than the bot."""
-        reply = message.reply_to_message
+        reply = message.reply_to_message if _replied_to(message) else None
         author = reply.from_user if reply is not None else None
         writer = message.from_user.id if message.from_user else None
-        opening = message.is_topic_message and reply is not None
-        opening = opening and reply.message_id == message.message_thread_id
-        if author is not None and not author.is_bot and author.id != writer and not opening:
+        if author is not None and not author.is_bot and author.id != writer:
             return True
         return any(not self._is_me(entity, text) for entity, text in _mentions(message))
 
@@ -478,6 +477,17 @@ def _fields(message: TelegramMessage, user: User, delivery: int | str) -> dict[s
         "is_direct": direct,
         "addressed": direct,
     }
+
+
+def _replied_to(message: TelegramMessage) -> str | None:
+    """The message this one replies to; in a topic, every message replies to the topic's
+    opening one, which is no reply of the writer's."""
+    reply = message.reply_to_message
+    if reply is None or (
+        message.is_topic_message and reply.message_id == message.message_thread_id
+    ):
+        return None
+    return str(reply.message_id)
 
 
 def _polling_failed(exc: TelegramError) -> None:

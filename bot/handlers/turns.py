@@ -26,7 +26,8 @@ from sqlmodel import col, delete, select
 
 from bot.context import Context
 from bot.handlers.queue import OPEN
-from storage.models import RecentQuestion, Ticket
+from bot.messages import Outgoing
+from storage.models import OutboxItem, RecentQuestion, Ticket
 
 JUST_NOW = timedelta(minutes=10)  # how long a report or a question is what the room is on
 THREAD_KEPT = timedelta(days=1)  # … and what the replies in the thread it opened are on
@@ -42,9 +43,6 @@ class JustSaid:
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
     asked: bool = False  # another resident asked, or opened the thread asking: an answer?
     own_case: Ticket | None = None  # they may come back to its thread to ask how it stands
-
-
-NOTHING = JustSaid(None, None)
 
 
 def just_said(ctx: Context) -> JustSaid:
@@ -71,24 +69,44 @@ def just_said(ctx: Context) -> JustSaid:
             _just_now(ctx, RecentQuestion, col(RecentQuestion.at)),
         )
     ).first()
-    return JustSaid(next(mine, None), next(theirs, None), asked is not None, _own_case(ctx))
+    return JustSaid(next(mine, None), next(theirs, None), asked is not None, own_case(ctx))
 
 
-def _own_case(ctx: Context) -> Ticket | None:
-    """The sender's case that opened the thread they write in, closed or not: one marked
-    resolved may not be, as its reporter can best tell."""
+def own_case(ctx: Context) -> Ticket | None:
+    """The sender's case, closed or not, that their message follows up: the one that opened
+    the thread they write in (Slack), or the one they reply to, replying to their report or
+    to the bot's receipt for it (Telegram). One marked resolved may not be, as its reporter
+    can best tell."""
     event = ctx.event
-    if event.thread_id is None:
+    opened_by = event.thread_id or _replied_report(ctx)
+    if opened_by is None:
         return None
     return ctx.session.exec(
         select(Ticket).where(
             Ticket.platform == event.platform,
             Ticket.chat_id == event.chat_id,
-            Ticket.message_id == event.thread_id,
+            Ticket.message_id == opened_by,
             Ticket.reporter_user_id == event.user_id,
             col(Ticket.merged_into_id).is_(None),
         )
     ).first()
+
+
+def _replied_report(ctx: Context) -> str | None:
+    """The message a reply is about: itself, or what the bot's message replied to."""
+    event = ctx.event
+    if event.reply_to is None:
+        return None
+    ours = ctx.session.exec(
+        select(OutboxItem.payload).where(
+            OutboxItem.platform == event.platform,
+            OutboxItem.chat_id == event.chat_id,
+            OutboxItem.platform_message_id == event.reply_to,
+        )
+    ).first()
+    if ours is None:
+        return event.reply_to
+    return Outgoing.from_json(ours).reply_to
 
 
 def asked(ctx: Context) -> None:
