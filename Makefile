@@ -44,12 +44,15 @@ format: $(STAMP)
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-*
 
-# Until the first release the schema is one initial migration, rebuilt from storage/models.py.
+# The next numbered migration, from what storage/models.py adds to the schema the migrations
+# build (tests/test_storage.py fails until it exists): make migration MESSAGE="why it changed"
 migration: $(STAMP)
-	rm -f storage/migrations/versions/0001_initial.py var/migration-scratch.db
-	$(BIN)/python -c "from storage.db import make_engine; from storage.migrate import revision; \
-	revision(make_engine('sqlite:///var/migration-scratch.db'), 'initial schema', rev_id='0001')"
-	mv storage/migrations/versions/0001_initial_schema.py storage/migrations/versions/0001_initial.py
 	rm -f var/migration-scratch.db
-	$(BIN)/ruff check -q --fix storage/migrations/versions
+	$(BIN)/python -c "import sys; from storage.db import make_engine; \
+	from storage.migrate import MIGRATIONS, revision, upgrade; \
+	engine = make_engine('sqlite:///var/migration-scratch.db'); upgrade(engine); \
+	number = len(list((MIGRATIONS / 'versions').glob('0*.py'))) + 1; \
+	revision(engine, sys.argv[1], rev_id=f'{number:04d}')" "$(MESSAGE)"
+	rm -f var/migration-scratch.db
 	$(BIN)/ruff format -q storage/migrations/versions
+	$(BIN)/ruff check -q --fix storage/migrations/versions

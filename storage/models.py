@@ -99,7 +99,8 @@ class OutboxItem(SQLModel, table=True):
     attempts: int = 0
     claimed_at: datetime | None = _when(nullable=True)
     sent_at: datetime | None = _when(nullable=True)
-    platform_message_id: str | None = None
+    platform_message_id: str | None = Field(default=None, index=True)
+    """The platform's id for it once sent: a resident replying to it is found by it."""
     last_error: str | None = _text(nullable=True)
     source_inbox_id: int | None = Field(default=None, foreign_key="inbox.id")
     dedupe_key: str | None = Field(default=None, unique=True)

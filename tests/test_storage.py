@@ -6,8 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from bot.handlers.queue import next_receipt
 from storage import make_engine, session_scope, upgrade
@@ -20,6 +22,15 @@ def test_migrations_create_every_table_and_can_run_again(database_url):
     upgrade(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"inbox", "outbox", "ticket", "ticket_event", "person", "identity", "room"} <= tables
+
+
+def test_the_migrations_build_the_schema_the_models_describe(database_url):
+    """A column or index added to storage/models.py needs its migration too."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        drift = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert drift == []
 
 
 def test_receipt_numbers_are_sequential_per_year_even_when_taken_concurrently(database_url):

@@ -7,13 +7,13 @@ go on about theirs, in words the intent model reads as chatter. Just after a rep
 took in, a neighbour's such message (bot/faq/understand.py, `echoes`) joins that ticket: the
 resident hears its outcome, and officers learn one more resident has the problem, and where.
 The reporter's (`adds`) is kept on their ticket, and officers see it. A reporter asking how
-theirs stands (언제 고쳐 주시는지 답 좀 주세요, `presses`), just after it or in its thread however
-late, is told its status rather than filing it again; when that case was closed, officers
-are asked to look at it again. Neighbours answer each other's questions
-in the county's own words (보건소 모자보건실에 물어보면 돼요), which the model reads as
-questions; just after another resident's question, one that asks nothing is taken for the
-answer it is. "Just after" is 10 minutes, or, in the thread a report or a question opened
-(Slack), a day.
+theirs stands (언제 고쳐 주시는지 답 좀 주세요, `presses`), just after it, or however late in its
+thread (Slack) or in reply to it or to the bot's receipt (Telegram), is told its status rather
+than filing it again; when that case was closed, officers are asked to look at it again.
+Neighbours answer each other's questions in the county's own words (보건소 모자보건실에 물어보면
+돼요), which the model reads as questions; just after another resident's question, one that
+asks nothing is taken for the answer it is. "Just after" is 10 minutes, or, in the thread a
+report or a question opened (Slack), a day.
 """
 
 from __future__ import annotations
@@ -37,12 +37,13 @@ THREAD_KEPT = timedelta(days=1)  # … and what the replies in the thread it ope
 class JustSaid:
     """The open inconveniences reported in this room and thread in the last JUST_NOW (or
     that opened the sender's thread), whether another resident asked something there, and
-    the sender's own case of any kind whose thread this is, however old, open or closed."""
+    the sender's own case of any kind, however old, open or closed, that this message follows
+    up (`own_case`)."""
 
     mine: Ticket | None  # the sender's own: what they write next may add to it
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
     asked: bool = False  # another resident asked, or opened the thread asking: an answer?
-    own_case: Ticket | None = None  # they may come back to its thread to ask how it stands
+    own_case: Ticket | None = None  # written in its thread or in reply: how does it stand?
 
 
 def just_said(ctx: Context) -> JustSaid:
