@@ -84,6 +84,21 @@ async def test_a_reporter_replying_to_the_bots_receipt_is_told_where_their_case_
     assert status.reply_to == asked and number in status.text and "현재 상태: 접수" in status.text
 
 
+async def test_a_neighbour_replying_to_the_bots_receipt_with_me_too_joins_the_case(
+    telegram, sqlite_county
+):
+    async with running(sqlite_county(telegram=telegram.section())):
+        telegram.say(PARENTING, JIEUN, "지은맘", "놀이터 앞 가로등이 사흘째 꺼져 있어요 고쳐주세요")
+        [receipt] = await telegram.wait_sent(1, PARENTING)
+        me_too = telegram.say(
+            PARENTING, SEOJUN, "서준맘", "저희 집 앞도 그래요", reply_to=receipt.message_id
+        )
+        sent = await telegram.wait_sent(2, PARENTING)
+    [number] = re.findall(r"\d{4}-\d{4}", receipt.text)
+    joined = sent[1]
+    assert joined.reply_to == me_too and number in joined.text and "함께 알려" in joined.text
+
+
 async def test_a_duplicated_update_is_handled_once(telegram, county):
     async with running(county(telegram=telegram.section())):
         twice = telegram.say(PARENTING, JIEUN, "지은맘", QUESTION, duplicate=True)

@@ -163,6 +163,19 @@ async def test_me_too_hours_later_in_the_thread_of_a_report_still_joins_it(bot):
     assert receipt in reply.text and reply.thread_id == ticket.message_id
 
 
+async def test_me_too_hours_later_in_reply_to_a_report_still_joins_it(bot):
+    receipt = await _reported(bot)
+    [ticket] = _tickets(bot)
+    later = bot.clock.now() + timedelta(hours=5)
+    await bot.say(
+        "mom-2", "저희 집 앞도 그래요", reply_to=ticket.message_id, to_member=True, at=later
+    )
+    [reply] = bot.in_room("parenting")
+    assert receipt in reply.text and "함께 알려" in reply.text
+    _officers_told(bot, receipt, "저희 집 앞도")
+    assert len(_tickets(bot)) == 1
+
+
 async def test_me_too_long_after_a_report_is_not_taken_for_it(bot):
     await _reported(bot)
     await bot.say("mom-2", "저도요", at=bot.clock.now() + JUST_NOW + timedelta(minutes=1))

@@ -30,10 +30,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         ctx.reply(ctx.texts("pii.rrn_removed"))
     if offers.settle(ctx, faq.index, queue):  # "2", or "none of these": a reply to choices
         return
-    if addressed:  # only a follow-up of one's own case counts (a reply to the bot's receipt)
-        said = turns.JustSaid(None, None, own_case=turns.own_case(ctx))
-    else:
-        said = turns.just_said(ctx)
+    said = turns.followed_up(ctx) if addressed else turns.just_said(ctx)
     result = understand(
         faq.index,
         message.text,

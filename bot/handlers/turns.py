@@ -12,8 +12,9 @@ thread (Slack) or in reply to it or to the bot's receipt (Telegram), is told its
 than filing it again; when that case was closed, officers are asked to look at it again.
 Neighbours answer each other's questions in the county's own words (보건소 모자보건실에 물어보면
 돼요), which the model reads as questions; just after another resident's question, one that
-asks nothing is taken for the answer it is. "Just after" is 10 minutes, or, in the thread a
-report or a question opened (Slack), a day.
+asks nothing is taken for the answer it is. "Just after" is 10 minutes, or a day in the thread
+a report or a question opened (Slack), and for a reply to a report or to its receipt
+(Telegram).
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ THREAD_KEPT = timedelta(days=1)  # … and what the replies in the thread it ope
 
 @dataclass(frozen=True)
 class JustSaid:
-    """The open inconveniences reported in this room and thread in the last JUST_NOW (or
-    that opened the sender's thread), whether another resident asked something there, and
-    the sender's own case of any kind, however old, open or closed, that this message follows
-    up (`own_case`)."""
+    """The open inconveniences reported in this room and thread in the last JUST_NOW (or,
+    in the last THREAD_KEPT, the one that opened the sender's thread or that they reply to),
+    whether another resident asked something there, and the sender's own case of any kind,
+    however old, open or closed, that this message follows up (`own_case`)."""
 
     mine: Ticket | None  # the sender's own: what they write next may add to it
     neighbours: Ticket | None  # another resident's: the sender may have that problem too
@@ -70,27 +71,41 @@ def just_said(ctx: Context) -> JustSaid:
             _just_now(ctx, RecentQuestion, col(RecentQuestion.at)),
         )
     ).first()
-    return JustSaid(next(mine, None), next(theirs, None), asked is not None, own_case(ctx))
+    own, replied = _followed(ctx)
+    return JustSaid(next(mine, None), next(theirs, None) or replied, asked is not None, own)
 
 
-def own_case(ctx: Context) -> Ticket | None:
-    """The sender's case, closed or not, that their message follows up: the one that opened
-    the thread they write in (Slack), or the one they reply to, replying to their report or
-    to the bot's receipt for it (Telegram). One marked resolved may not be, as its reporter
-    can best tell."""
+def followed_up(ctx: Context) -> JustSaid:
+    """For a message to the bot: only the case it follows up counts (a reply to the bot's
+    receipt), as the sender's own or as a neighbour's report they have too."""
+    own, replied = _followed(ctx)
+    return JustSaid(None, replied, own_case=own)
+
+
+def _followed(ctx: Context) -> tuple[Ticket | None, Ticket | None]:
+    """The case a message follows up: the one that opened the thread it is written in
+    (Slack), or the one it replies to, replying to the report or to the bot's receipt for it
+    (Telegram). As the sender's own, however old and closed or not (one marked resolved may
+    not be, as its reporter can best tell); as a neighbour's, while it is an open report of
+    the last THREAD_KEPT, as in a Slack thread."""
     event = ctx.event
     opened_by = event.thread_id or _replied_report(ctx)
     if opened_by is None:
-        return None
-    return ctx.session.exec(
+        return None, None
+    case = ctx.session.exec(
         select(Ticket).where(
             Ticket.platform == event.platform,
             Ticket.chat_id == event.chat_id,
             Ticket.message_id == opened_by,
-            Ticket.reporter_user_id == event.user_id,
             col(Ticket.merged_into_id).is_(None),
         )
     ).first()
+    if case is None:
+        return None, None
+    if case.reporter_user_id == event.user_id:
+        return case, None
+    fresh = case.status in OPEN and case.created_at >= ctx.now - THREAD_KEPT
+    return None, case if fresh and case.category == "inconvenience" else None
 
 
 def _replied_report(ctx: Context) -> str | None:
