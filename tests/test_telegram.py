@@ -69,34 +69,25 @@ async def test_in_a_mention_room_the_bot_answers_mentions_and_replies_to_itself(
     assert replies(sent) == [mentioned, again]
 
 
-async def test_a_reporter_replying_to_the_bots_receipt_is_told_where_their_case_stands(
-    telegram, sqlite_county
+@pytest.mark.parametrize(
+    ("user", "name", "text", "told"),
+    [
+        (JIEUN, "지은맘", "언제 고쳐주시나요?", "현재 상태: 접수"),  # the reporter: where it stands
+        (SEOJUN, "서준맘", "저희 집 앞도 그래요", "함께 알려"),  # a neighbour: joins it
+    ],
+    ids=["reporter", "neighbour"],
+)
+async def test_a_reply_to_the_bots_receipt_follows_up_the_case(
+    telegram, sqlite_county, user, name, text, told
 ):
     async with running(sqlite_county(telegram=telegram.section())):
         telegram.say(PARENTING, JIEUN, "지은맘", "놀이터 앞 가로등이 사흘째 꺼져 있어요 고쳐주세요")
         [receipt] = await telegram.wait_sent(1, PARENTING)
-        asked = telegram.say(
-            PARENTING, JIEUN, "지은맘", "언제 고쳐주시나요?", reply_to=receipt.message_id
-        )
+        replied = telegram.say(PARENTING, user, name, text, reply_to=receipt.message_id)
         sent = await telegram.wait_sent(2, PARENTING)
     [number] = re.findall(r"\d{4}-\d{4}", receipt.text)
-    status = sent[1]
-    assert status.reply_to == asked and number in status.text and "현재 상태: 접수" in status.text
-
-
-async def test_a_neighbour_replying_to_the_bots_receipt_with_me_too_joins_the_case(
-    telegram, sqlite_county
-):
-    async with running(sqlite_county(telegram=telegram.section())):
-        telegram.say(PARENTING, JIEUN, "지은맘", "놀이터 앞 가로등이 사흘째 꺼져 있어요 고쳐주세요")
-        [receipt] = await telegram.wait_sent(1, PARENTING)
-        me_too = telegram.say(
-            PARENTING, SEOJUN, "서준맘", "저희 집 앞도 그래요", reply_to=receipt.message_id
-        )
-        sent = await telegram.wait_sent(2, PARENTING)
-    [number] = re.findall(r"\d{4}-\d{4}", receipt.text)
-    joined = sent[1]
-    assert joined.reply_to == me_too and number in joined.text and "함께 알려" in joined.text
+    answer = sent[1]
+    assert answer.reply_to == replied and number in answer.text and told in answer.text
 
 
 async def test_a_duplicated_update_is_handled_once(telegram, county):
