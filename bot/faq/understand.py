@@ -67,11 +67,11 @@ def understand(
     problem just before; a message the bot would let pass that says the writer has it too
     (저도 봤어요, 우리 마을도 그래요) is one more report of it (`echoes`). `after_own_report`:
     the writer reported a problem just before; such a message telling more of a problem
-    (벌써 일주일째예요) adds to that report (`adds`). Then, or in the thread their own case
-    opened however long ago (`in_own_case`), one asking how it stands (언제 고쳐 주시는지 답 좀
-    주세요) asks for its status (`presses`). `after_question`: another member asked
-    something just before; a message that asks nothing is their answer (면사무소 가서 신청하면
-    돼요), however much it reads like a question of the county's business.
+    (벌써 일주일째예요) adds to that report (`adds`). Then, or following up their own case
+    however long after (`in_own_case`: in its thread, or replying to it), one asking how it
+    stands (언제 고쳐 주시는지 답 좀 주세요) asks for its status (`presses`). `after_question`:
+    another member asked something just before; a message that asks nothing is their answer
+    (면사무소 가서 신청하면 돼요), however much it reads like a question of the county's business.
     """
     try:
         cleaned = clean(text)
@@ -103,8 +103,8 @@ def understand(
     of_them = bool(asks_the_listener(analysis) or signals["room"]) and not urgent
     if listen and (intent != "question" or decision.outcome == "offer" or of_them):
         decision = Decision("unknown", None, (), decision.score)
-    cued = signals["chatter"] or signals["laughter"] or signals["room"] or signals["relayed"]
-    chatty = not urgent and bool(cued or to_member or of_them)
+    cued = signals["chatter"] or signals["laughter"] or signals["relayed"]
+    chatty = not urgent and bool(cued or to_member or of_them)  # (of_them: the room cue too)
     confident = confidence >= (CONFIDENT_CHATTY if chatty else CONFIDENT)
     taken = intent != "chatter" and confident
     asks = intent == "question"  # (both checks below also rule out one marked as asking)
