@@ -33,6 +33,9 @@ KO: dict[str, str] = {
         "처리 결과를 함께 알려 드리겠습니다."
     ),
     "ticket.detail": "접수번호 {receipt}에 덧붙여 담당 부서에 전달했습니다.",
+    "ticket.supported": (
+        "건의 {receipt}에 공감하신 것을 기록했습니다. 검토 결과를 함께 알려 드리겠습니다."
+    ),
     "ticket.last_reply": "최근 담당자 답변: {text}",
     "ticket.recheck": (
         "[접수번호 {receipt}] {status:으로} 처리된 민원입니다. 담당자에게 다시 확인해 달라고 "
@@ -115,6 +118,7 @@ KO: dict[str, str] = {
         "민원인 {reporter} · 연락처 {contact} · 함께 알림 {followers}명"
     ),
     "officer.ticket_extended": " (연장됨)",
+    "officer.ticket_supporters": "공감한 주민 {count}명",
     "officer.ticket_merged_into": "병합됨 → {target}",
     "officer.ticket_merged": "병합된 민원: {receipts}",
     "officer.history": "처리 이력:",
@@ -252,6 +256,7 @@ KO: dict[str, str] = {
     "action.extend": "기한 연장",
     "action.kind": "분류 변경",
     "action.follower": "같은 민원 추가",
+    "action.supporter": "공감",
     "action.detail": "내용 추가",
     "action.asked_status": "처리 상황 문의",
     "action.erase": "개인정보 삭제",
@@ -368,6 +373,9 @@ EN: dict[str, str] = {
         "We'll let you know the outcome too."
     ),
     "ticket.detail": "Added to receipt {receipt} and passed to the department.",
+    "ticket.supported": (
+        "Your support for proposal {receipt} is counted. We'll let you know the outcome too."
+    ),
     "ticket.last_reply": "Latest answer from the officer: {text}",
     "ticket.recheck": (
         "[Receipt {receipt}] This case was closed as {status}. "
@@ -446,6 +454,7 @@ EN: dict[str, str] = {
         "resident {reporter} · contact {contact} · {followers} following"
     ),
     "officer.ticket_extended": " (extended)",
+    "officer.ticket_supporters": "Residents backing it: {count}",
     "officer.ticket_merged_into": "merged → {target}",
     "officer.ticket_merged": "merged cases: {receipts}",
     "officer.history": "History:",
@@ -568,6 +577,7 @@ EN: dict[str, str] = {
     "action.extend": "extended",
     "action.kind": "refiled",
     "action.follower": "same report added",
+    "action.supporter": "backed it",
     "action.detail": "resident added detail",
     "action.asked_status": "resident asked how it stands",
     "action.erase": "personal data erased",

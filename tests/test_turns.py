@@ -1,5 +1,6 @@
 """Residents in a listen room just after a report: neighbours saying they have the problem
-too, and the reporter telling more of it; and just after a question: neighbours answering it."""
+too, and the reporter telling more of it; just after a proposal: neighbours backing it; and
+just after a question: neighbours answering it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.faq.conftest import DATA
 STREETLIGHT = "새터마을 입구 가로등이 사흘째 꺼져 있어요 고쳐주세요"
 ASKED = "출산장려금 받으려면 어디로 가야 하나요?"
 ANSWERED = "네 면사무소에서 출생신고하면서 같이 해달라고 하면 돼요"
+PROPOSED = "공원에 그늘막 좀 설치해 주면 좋겠어요 여름에 애들 데리고 가면 너무 뜨거워요"
 
 
 def _tickets(bot) -> list[Ticket]:
@@ -186,6 +188,60 @@ async def test_me_too_in_another_room_is_not_taken_for_it(bot):
     await _reported(bot)
     await bot.say("mom-2", "저도요", room="heads")
     bot.assert_silent()
+
+
+async def _proposed(bot) -> Ticket:
+    """mom-1 proposes shade in the park; returns the proposal."""
+    await bot.say("mom-1", PROPOSED)
+    [receipt] = bot.in_room("parenting")
+    bot.to_officers()
+    [ticket] = _tickets(bot)
+    assert ticket.category == "suggestion" and ticket.receipt_no in receipt.text
+    return ticket
+
+
+@pytest.mark.parametrize("backed", ["찬성이요", "완전 공감이요", "좋은 생각이네요 ^^", "222"])
+async def test_neighbours_backing_a_proposal_are_counted_on_it_quietly(bot, backed):
+    proposal = await _proposed(bot)
+    await bot.say("mom-2", backed)
+    await bot.say("mom-3", "맞아요 나도 그거 원해요")
+    bot.assert_silent()  # no reply to each neighbour agreeing, no new ticket
+    assert len(_tickets(bot)) == 1
+    await bot.say("officer-kim", f"/ticket {proposal.receipt_no}", room=None)
+    card = bot.pop_text()
+    assert "공감한 주민 2명" in card and backed in card
+
+
+async def test_a_neighbour_backing_a_proposal_in_its_thread_hears_its_outcome(bot):
+    proposal = await _proposed(bot)
+    later = bot.clock.now() + timedelta(hours=3)
+    thread = proposal.message_id
+    await bot.say("mom-2", "대찬성 ㅠㅠ", thread=thread, to_member=True, at=later)
+    bot.assert_silent()
+    await bot.say("officer-kim", f"/resolve {proposal.receipt_no} 다음 달에 설치합니다", room=None)
+    told = bot.in_room("parenting")
+    assert {m.thread_id for m in told} == {None, thread}  # the proposer, and in the thread
+    assert all("그늘막" in m.text or "설치합니다" in m.text for m in told)
+
+
+async def test_backing_a_proposal_said_to_the_bot_is_acknowledged(bot):
+    proposal = await _proposed(bot)
+    await bot.say("mom-2", "저도 찬성합니다", reply_to=proposal.message_id, mention=True)
+    [reply] = bot.in_room("parenting")
+    assert proposal.receipt_no in reply.text and "공감" in reply.text
+
+
+@pytest.mark.parametrize(
+    "not_backed",
+    ["좋긴 한데 관리는 누가 해요?", "저는 반대예요 애들 더 안 가요", "오늘 날씨 좋네요"],
+)
+async def test_doubts_about_a_proposal_and_other_talk_are_not_counted(bot, not_backed):
+    proposal = await _proposed(bot)
+    await bot.say("mom-2", not_backed)
+    await bot.say("mom-1", "찬성이요")  # the proposer backs their own: no second voice
+    await bot.say("mom-3", "찬성이요", at=bot.clock.now() + JUST_NOW + timedelta(minutes=1))
+    await bot.say("officer-kim", f"/ticket {proposal.receipt_no}", room=None)
+    assert "공감한 주민" not in bot.pop_text()
 
 
 async def test_a_neighbours_answer_to_a_question_is_left_between_them(bot):

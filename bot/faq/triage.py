@@ -104,6 +104,8 @@ class Cues:
     echo: Cue
     also: frozenset[str]
     progress: Cue
+    support: Cue
+    support_but: Cue
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def default_cues() -> Cues:
         echo=Cue.from_data(data["echo"], terms=""),
         also=frozenset(data["echo"]["also"]),
         progress=Cue.from_data(data["progress"], terms=""),
+        support=Cue.from_data(data["support"], terms=""),
+        support_but=Cue.from_data(data["support"], terms="", patterns="but"),
     )
 
 
@@ -226,6 +230,16 @@ def presses(analysis: Analysis, cues: Cues | None = None) -> bool:
     cues = cues or default_cues()
     squeezed = _SPACE.sub("", analysis.text)
     return any(cue.count(frozenset(), squeezed) for cue in (cues.progress, cues.when_fixed))
+
+
+def supports(analysis: Analysis, signals: dict[str, float], cues: Cues | None = None) -> bool:
+    """Whether a message backs what was just proposed (찬성이요, 좋은 생각이네요, 나도 그거
+    원해요), without a reservation or a question of its own."""
+    cues = cues or default_cues()
+    squeezed = _SPACE.sub("", analysis.text)
+    if signals["asked"] or signals["danger"] or cues.support_but.count(frozenset(), squeezed):
+        return False
+    return cues.support.count(frozenset(), squeezed) > 0
 
 
 def asks_the_listener(analysis: Analysis, cues: Cues | None = None) -> bool:

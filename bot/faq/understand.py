@@ -15,6 +15,7 @@ from bot.faq.triage import (
     asks_the_listener,
     echoes,
     presses,
+    supports,
     triage,
 )
 
@@ -40,6 +41,7 @@ class Understanding:
     echoes: bool = False  # just after a neighbour's report: the writer has that trouble too
     adds: bool = False  # just after the writer's own report: more of that problem
     presses: bool = False  # … or asking how it stands: the reporter wants its status
+    supports: bool = False  # just after a neighbour's proposal: the writer backs it
 
 
 _NOTHING = Decision("unknown", None, (), 0.0)
@@ -55,6 +57,7 @@ def understand(
     after_own_report: bool = False,
     in_own_case: bool = False,
     after_question: bool = False,
+    after_proposal: bool = False,
 ) -> Understanding:
     """Classify the message and match it against the FAQ; never raises.
 
@@ -72,6 +75,9 @@ def understand(
     stands (언제 고쳐 주시는지 답 좀 주세요) asks for its status (`presses`). `after_question`:
     another member asked something just before; a message that asks nothing is their answer
     (면사무소 가서 신청하면 돼요), however much it reads like a question of the county's business.
+    `after_proposal`: another member proposed something just before; a message the bot would
+    let pass that backs it (찬성이요, 좋은 생각이네요) is one more resident wanting it
+    (`supports`).
     """
     try:
         cleaned = clean(text)
@@ -115,6 +121,8 @@ def understand(
             return Understanding("inconvenience", confidence, True, decision, echoes=True)
         if after_own_report and adds_to(analysis, signals):
             return Understanding("inconvenience", confidence, True, decision, adds=True)
+        if after_proposal and supports(analysis, signals):
+            return Understanding("suggestion", confidence, True, _NOTHING, supports=True)
     return Understanding(intent, confidence, confident, decision, urgent)
 
 

@@ -4,8 +4,8 @@ it in the queue.
 In a `listen` room the bot reads everything but only acts when it is confident, and never
 answers small talk; a resident saying they have the problem a neighbour just reported joins
 that report, what a reporter adds just after is kept on theirs, a reporter asking how theirs
-stands is told, and a neighbour's answer to a question just asked is left to them
-(bot/handlers/turns.py).
+stands is told, a neighbour backing a proposal just made is counted on it, and a neighbour's
+answer to a question just asked is left to them (bot/handlers/turns.py).
 When addressed (mention, reply, 1:1) it always answers something.
 """
 
@@ -40,6 +40,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         after_own_report=said.mine is not None,
         in_own_case=said.own_case is not None,
         after_question=said.asked,
+        after_proposal=said.proposal is not None,
     )
     if result.urgent:  # someone may be in danger: the emergency numbers come first
         ctx.reply(ctx.texts("safety.urgent"))
@@ -48,6 +49,9 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         return
     if result.echoes and said.neighbours:  # "저희 동네도 그래요": one more resident waiting
         queue.follow(ctx, said.neighbours)
+        return
+    if result.supports and said.proposal:  # "찬성이요": one more resident who wants it
+        queue.support(ctx, said.proposal, told=addressed)
         return
     if result.adds and said.mine:  # "벌써 일주일째예요": more of their own report
         queue.add_detail(ctx, said.mine)

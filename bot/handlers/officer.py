@@ -102,6 +102,9 @@ def _card(ctx: Context, queue: TicketQueue, ticket: Ticket) -> str:
             followers=len(queue.followers(session, ticket)),
         )
     ]
+    history = queue.history(session, ticket)
+    if backing := sum(event.action == "supporter" for event in history):
+        lines.append(texts("officer.ticket_supporters", count=backing))
     if ticket.merged_into_id is not None:
         target = session.get(Ticket, ticket.merged_into_id)
         lines.append(texts("officer.ticket_merged_into", target=target.receipt_no))
@@ -110,7 +113,7 @@ def _card(ctx: Context, queue: TicketQueue, ticket: Ticket) -> str:
             texts("officer.ticket_merged", receipts=", ".join(t.receipt_no for t in merged))
         )
     lines.append(texts("officer.history"))
-    lines.extend(_history_line(ctx, event) for event in queue.history(session, ticket))
+    lines.extend(_history_line(ctx, event) for event in history)
     return "\n".join(lines)
 
 

@@ -149,10 +149,32 @@ class TicketQueue:
     def follow(self, ctx: Context, ticket: Ticket) -> None:
         """The sender reported `ticket`'s problem too: they are told it is in hand and will
         hear its outcome; officers learn one more resident is waiting."""
-        event, person = ctx.event, ctx.person
         ctx.reply(ctx.texts("ticket.duplicate", receipt=ticket.receipt_no))
-        if person is None or person.id == ticket.reporter_id or self._follows(ctx, ticket, person):
+        if not self._add_follower(ctx, ticket, "follower"):
             return
+        ctx.to_officers(
+            ctx.texts(
+                "officer.follower",
+                receipt=ticket.receipt_no,
+                count=len(self.followers(ctx.session, ticket)),
+                text=privacy.mask(ctx.event.text).text,
+            )
+        )
+
+    def support(self, ctx: Context, ticket: Ticket, *, told: bool) -> None:
+        """The sender backs the proposal `ticket` (찬성이요): counted on it, and they hear its
+        outcome. Quiet in the room, where neighbours agree in passing, unless they said it to
+        the bot (`told`). Officers see the count on the ticket, not a message each time."""
+        if told:
+            ctx.reply(ctx.texts("ticket.supported", receipt=ticket.receipt_no))
+        self._add_follower(ctx, ticket, "supporter")
+
+    def _add_follower(self, ctx: Context, ticket: Ticket, action: str) -> bool:
+        """Make the sender a follower of `ticket`, who hears its outcome, unless they report
+        or follow it already; recorded in its history as `action`."""
+        event, person = ctx.event, ctx.person
+        if person is None or person.id == ticket.reporter_id or self._follows(ctx, ticket, person):
+            return False
         ctx.session.add(
             TicketFollower(
                 ticket_id=ticket.id,
@@ -167,16 +189,8 @@ class TicketQueue:
         )
         ctx.session.flush()
         self._remember_contact(ctx, event.text)
-        text = privacy.mask(event.text).text
-        self._record(ctx, ticket, "follower", text=text)
-        ctx.to_officers(
-            ctx.texts(
-                "officer.follower",
-                receipt=ticket.receipt_no,
-                count=len(self.followers(ctx.session, ticket)),
-                text=text,
-            )
-        )
+        self._record(ctx, ticket, action, text=privacy.mask(event.text).text)
+        return True
 
     def add_detail(self, ctx: Context, ticket: Ticket) -> None:
         """The reporter told more of their problem just after reporting it: kept on the

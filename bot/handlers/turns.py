@@ -10,6 +10,8 @@ The reporter's (`adds`) is kept on their ticket, and officers see it. A reporter
 theirs stands (언제 고쳐 주시는지 답 좀 주세요, `presses`), just after it, or however late in its
 thread (Slack) or in reply to it or to the bot's receipt (Telegram), is told its status rather
 than filing it again; when that case was closed, officers are asked to look at it again.
+Neighbours back a proposal just made (찬성이요, 좋은 생각이네요, `supports`): each is counted
+on it, quietly, and hears its outcome.
 Neighbours answer each other's questions in the county's own words (보건소 모자보건실에 물어보면
 돼요), which the model reads as questions; just after another resident's question, one that
 asks nothing is taken for the answer it is. "Just after" is 10 minutes, or a day in the thread
@@ -19,6 +21,7 @@ a report or a question opened (Slack), and for a reply to a report or to its rec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,19 +35,21 @@ from storage.models import OutboxItem, RecentQuestion, Ticket
 
 JUST_NOW = timedelta(minutes=10)  # how long a report or a question is what the room is on
 THREAD_KEPT = timedelta(days=1)  # … and what the replies in the thread it opened are on
+TAKEN_UP = ("inconvenience", "suggestion")  # what neighbours join (저도요) or back (찬성이요)
 
 
 @dataclass(frozen=True)
 class JustSaid:
-    """The open inconveniences reported in this room and thread in the last JUST_NOW (or,
-    in the last THREAD_KEPT, the one that opened the sender's thread or that they reply to),
-    whether another resident asked something there, and the sender's own case of any kind,
-    however old, open or closed, that this message follows up (`own_case`)."""
+    """The open inconveniences and proposals made in this room and thread in the last
+    JUST_NOW (or, in the last THREAD_KEPT, the one that opened the sender's thread or that they
+    reply to), whether another resident asked something there, and the sender's own case of
+    any kind, however old, open or closed, that this message follows up (`own_case`)."""
 
-    mine: Ticket | None  # the sender's own: what they write next may add to it
-    neighbours: Ticket | None  # another resident's: the sender may have that problem too
+    mine: Ticket | None  # the sender's own report: what they write next may add to it
+    neighbours: Ticket | None  # another resident's report: the sender may have that problem too
     asked: bool = False  # another resident asked, or opened the thread asking: an answer?
     own_case: Ticket | None = None  # written in its thread or in reply: how does it stand?
+    proposal: Ticket | None = None  # another resident's proposal: the sender may back it
 
 
 def just_said(ctx: Context) -> JustSaid:
@@ -55,14 +60,12 @@ def just_said(ctx: Context) -> JustSaid:
             Ticket.platform == event.platform,
             Ticket.chat_id == event.chat_id,
             _just_now(ctx, Ticket, col(Ticket.created_at)),
-            Ticket.category == "inconvenience",
+            col(Ticket.category).in_(TAKEN_UP),
             col(Ticket.status).in_(OPEN),
             col(Ticket.merged_into_id).is_(None),
         )
         .order_by(col(Ticket.created_at).desc())
     ).all()
-    mine = (t for t in recent if t.reporter_user_id == event.user_id)
-    theirs = (t for t in recent if t.reporter_user_id != event.user_id)
     asked = ctx.session.exec(
         select(RecentQuestion.id).where(
             RecentQuestion.platform == event.platform,
@@ -72,22 +75,42 @@ def just_said(ctx: Context) -> JustSaid:
         )
     ).first()
     own, replied = _followed(ctx)
-    return JustSaid(next(mine, None), next(theirs, None) or replied, asked is not None, own)
+    others = [t for t in recent if t.reporter_user_id != event.user_id]
+    others += [replied] if replied else []
+    mine = (t for t in recent if t.reporter_user_id == event.user_id)
+    return JustSaid(
+        _first(mine, "inconvenience"),
+        _first(others, "inconvenience"),
+        asked is not None,
+        own,
+        _first(others, "suggestion"),
+    )
 
 
 def followed_up(ctx: Context) -> JustSaid:
     """For a message to the bot: only the case it follows up counts (a reply to the bot's
-    receipt), as the sender's own or as a neighbour's report they have too."""
+    receipt), as the sender's own, or as a neighbour's report they have too or proposal they
+    back."""
     own, replied = _followed(ctx)
-    return JustSaid(None, replied, own_case=own)
+    others = [replied] if replied else []
+    return JustSaid(
+        None,
+        _first(others, "inconvenience"),
+        own_case=own,
+        proposal=_first(others, "suggestion"),
+    )
+
+
+def _first(tickets: Iterable[Ticket], category: str) -> Ticket | None:
+    return next((t for t in tickets if t.category == category), None)
 
 
 def _followed(ctx: Context) -> tuple[Ticket | None, Ticket | None]:
     """The case a message follows up: the one that opened the thread it is written in
     (Slack), or the one it replies to, replying to the report or to the bot's receipt for it
     (Telegram). As the sender's own, however old and closed or not (one marked resolved may
-    not be, as its reporter can best tell); as a neighbour's, while it is an open report of
-    the last THREAD_KEPT, as in a Slack thread."""
+    not be, as its reporter can best tell); as a neighbour's, while it is an open report or
+    proposal of the last THREAD_KEPT, as in a Slack thread."""
     event = ctx.event
     opened_by = event.thread_id or _replied_report(ctx)
     if opened_by is None:
@@ -105,7 +128,7 @@ def _followed(ctx: Context) -> tuple[Ticket | None, Ticket | None]:
     if case.reporter_user_id == event.user_id:
         return case, None
     fresh = case.status in OPEN and case.created_at >= ctx.now - THREAD_KEPT
-    return None, case if fresh and case.category == "inconvenience" else None
+    return None, case if fresh and case.category in TAKEN_UP else None
 
 
 def _replied_report(ctx: Context) -> str | None:

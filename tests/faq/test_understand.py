@@ -136,6 +136,38 @@ def test_thanks_and_more_detail_from_the_reporter_press_for_nothing(county):
         assert not understand(county, text, listen=True, in_own_case=True).presses
 
 
+@pytest.mark.parametrize(
+    "backed",
+    [
+        "찬성이요",
+        "완전 공감이요",
+        "ㅋㅋㅋ 인정 완전 동의",
+        "그 말 맞소",
+        "오 그거 좋다 ㅋㅋ",
+        "222",
+        "맞어 나도 그 생각 했어",
+    ],
+)
+def test_a_neighbour_agreeing_just_after_a_proposal_backs_it(county, backed):
+    result = understand(county, backed, listen=True, after_proposal=True)
+    assert result.supports and result.decision.outcome == "unknown"
+    assert not understand(county, backed, listen=True).supports  # nothing proposed before
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "좋긴 한데 물건 들어오는 차들이 문제겠네요",  # a reservation
+        "근데 관리는 누가 함?ㅋㅋ",  # a doubt, asked
+        "저는 반대예요",
+        "다음 주 금요일 청년회관에서 보드게임 모임 할 사람~",  # the room moved on
+        "그늘막 있는 공원이 어디예요?",  # a question of its own
+    ],
+)
+def test_doubts_questions_and_other_talk_after_a_proposal_back_nothing(county, said):
+    assert not understand(county, said, listen=True, after_proposal=True).supports
+
+
 def test_a_listen_room_never_offers_choices_but_an_addressed_bot_may(write_faq):
     from bot.faq import FaqIndex
 
