@@ -37,8 +37,8 @@ class Visitor:
         assert joined["type"] == "joined", joined
         self.history = joined["history"]
 
-    async def say(self, text: str) -> None:
-        await self.ws.send_json({"type": "say", "text": text})
+    async def say(self, text: str, reply_to: str | None = None) -> None:
+        await self.ws.send_json({"type": "say", "text": text, "reply_to": reply_to})
 
     async def next_message(self, timeout: float = 20) -> dict:
         while True:
@@ -141,6 +141,94 @@ async def test_naming_a_neighbour_is_talk_between_neighbours_naming_the_bot_is_n
     assert answer.to_member and not answer.addressed
     assert to_bot.addressed and not to_bot.to_member
     assert not plain.to_member
+
+
+async def test_a_neighbour_replying_to_a_receipt_joins_that_report_not_the_latest(running):
+    mum, dad, neighbour = (Visitor(running.url) for _ in range(3))
+    try:
+        for visitor, name in ((mum, "지은맘"), (dad, "서준아빠"), (neighbour, "윗집언니")):
+            await visitor.join("web-parenting", name)
+        await mum.say("놀이터 그네 줄이 끊어져서 아이들이 다칠 것 같아요")
+        first = await _receipt(neighbour)
+        await dad.say("도서관 앞 가로등이 사흘째 꺼져 있어요 고쳐주세요")
+        second = await _receipt(neighbour)
+        await neighbour.say("저희 집 앞도 그래요", reply_to=first["id"])
+        mine = await neighbour.next_message()
+        joined = await neighbour.next_message()
+    finally:
+        for visitor in (mum, dad, neighbour):
+            await visitor.close()
+    assert mine["reply_to"] == first["id"]  # the page shows what it answers
+    assert joined["bot"] and joined["reply_to"] == mine["id"] and "함께 알려" in joined["text"]
+    assert _number(first) in joined["text"] and _number(second) not in joined["text"]
+
+
+async def test_a_reply_tells_the_bot_or_a_neighbour_it_is_for_and_an_unknown_id_nothing(settings):
+    from bot.adapters.webchat import WebchatAdapter
+    from bot.messages import Outgoing
+    from bot.web import WebServer
+    from tests.fakes import listening
+
+    server = WebServer("127.0.0.1", 0)
+    adapter = WebchatAdapter(settings, server)
+    async with listening(adapter) as heard:
+        await server.start()
+        mum, neighbour = Visitor(server.url), Visitor(server.url)
+        try:
+            await mum.join("web-parenting", "지은맘")
+            await neighbour.join("web-parenting", "윗집언니")
+            await mum.say("놀이터 그네 줄이 끊어졌어요")
+            report = await neighbour.next_message()
+            bots = await adapter.send(Outgoing("webchat", "web-parenting", "접수되었습니다"))
+            await neighbour.next_message()
+            await neighbour.say("저희 집 앞도 그래요", reply_to=report["id"])
+            await mum.say("아직 소식이 없네요", reply_to=bots)
+            await mum.say("그네 언제 고쳐요", reply_to="w-never-shown")
+            for _ in range(3):
+                await mum.next_message()
+        finally:
+            await mum.close()
+            await neighbour.close()
+            await server.stop()
+    _, to_neighbour, to_bot, unknown = heard
+    assert to_neighbour.reply_to == report["id"] and to_neighbour.to_member
+    assert not to_neighbour.addressed
+    assert to_bot.reply_to == bots and to_bot.addressed and not to_bot.to_member
+    assert unknown.reply_to is None and not unknown.addressed
+
+
+async def _receipt(visitor: Visitor) -> dict:
+    """The bot's receipt for the report just made, as the room sees it."""
+    while True:
+        message = await visitor.next_message()
+        if message["bot"] and "접수번호" in message["text"]:
+            return message
+
+
+def _number(receipt: dict) -> str:
+    return re.search(r"\d{4}-\d{4}", receipt["text"])[0]
+
+
+@pytest.mark.browser
+def test_replying_to_the_bots_receipt_in_a_real_browser(running, chromium):
+    reporter, neighbour = (chromium.new_context().new_page() for _ in range(2))
+    for page, name in ((reporter, "지은맘"), (neighbour, "윗집언니")):
+        page.goto(f"{running.url}/chat")
+        page.select_option("#room", "web-parenting")
+        page.fill("#name", name)
+        page.click("#enter")
+        page.wait_for_selector("#text:enabled")
+    reporter.fill("#text", "놀이터 그네 줄이 끊어져서 아이들이 다칠 것 같아요")
+    reporter.press("#text", "Enter")
+    receipt = neighbour.wait_for_selector(".msg.bot:has-text('접수번호')")
+    receipt.query_selector("button.reply").click()
+    assert "접수번호" in neighbour.inner_text("#replying")
+    neighbour.fill("#text", "저희 집 앞도 그래요")
+    neighbour.press("#text", "Enter")
+    mine = neighbour.wait_for_selector(".msg.mine:has-text('저희 집 앞도 그래요')")
+    assert "접수번호" in mine.query_selector(".quote").inner_text()  # what it answers
+    assert neighbour.is_hidden("#replying")  # the next message is no reply unless asked
+    neighbour.wait_for_selector(".msg.bot:has-text('함께 알려')")
 
 
 @pytest.mark.browser

@@ -240,6 +240,11 @@ class WebchatAdapter(Adapter):
         # Everyone in a group room sees this line: personal numbers are masked for them.
         shown = text if direct else privacy.mask(text).text
         message_id = self._next_id()
+        replied = self._replied(seat, data.get("reply_to"))
+        to_bot = replied is not None and replied["bot"]
+        to_neighbour = (
+            replied is not None and not to_bot and replied["user"] != seat.visitor.user_id
+        )
         event = parse_text(
             platform=PLATFORM,
             chat_id=seat.room,
@@ -249,9 +254,13 @@ class WebchatAdapter(Adapter):
             at=datetime.now(UTC),
             text=text,
             message_id=message_id,
+            reply_to=replied["id"] if replied else None,
             is_direct=direct,
-            addressed=direct or bool(data.get("addressed")) or f"@{self.bot_name}" in text,
-            to_member=not direct and self._names_neighbour(seat, text),
+            addressed=direct
+            or to_bot
+            or bool(data.get("addressed"))
+            or f"@{self.bot_name}" in text,
+            to_member=not direct and (to_neighbour or self._names_neighbour(seat, text)),
         )
         # Stored first, shown second: a line the room has seen is never lost by a crash.
         await self._dispatch(event)
@@ -261,10 +270,18 @@ class WebchatAdapter(Adapter):
             name=seat.name,
             text=shown,
             bot=False,
-            reply_to=None,
+            reply_to=replied["id"] if replied else None,
             message_id=message_id,
         )
         await self._broadcast(seat.room, message)
+
+    def _replied(self, seat: Seat, reply_to: object) -> dict[str, Any] | None:
+        """The line of this room a message answers (the page's reply button), if the room
+        still shows it: a reply to the bot is said to the bot, a reply to a neighbour is
+        talk between neighbours, as on Telegram. An id the room never showed is ignored."""
+        if not isinstance(reply_to, str):
+            return None
+        return next((m for m in self._history[seat.room] if m["id"] == reply_to), None)
 
     # --- helpers ------------------------------------------------------------------------------
 

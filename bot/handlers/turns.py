@@ -7,16 +7,16 @@ go on about theirs, in words the intent model reads as chatter. Just after a rep
 took in, a neighbour's such message (bot/faq/understand.py, `echoes`) joins that ticket: the
 resident hears its outcome, and officers learn one more resident has the problem, and where.
 The reporter's (`adds`) is kept on their ticket, and officers see it. A reporter asking how
-theirs stands (언제 고쳐 주시는지 답 좀 주세요, `presses`), just after it, or however late in its
-thread (Slack) or in reply to it or to the bot's receipt (Telegram), is told its status rather
-than filing it again; when that case was closed, officers are asked to look at it again.
-Neighbours back a proposal just made (찬성이요, 좋은 생각이네요, `supports`): each is counted
-on it, quietly, and hears its outcome.
+theirs stands (언제 고쳐 주시는지 답 좀 주세요, `presses`), just after it, or however late in
+its thread (Slack) or in reply to it or to the bot's receipt (Telegram, the web chat), is told
+its status rather than filing it again; when that case was closed, officers are asked to look
+at it again. Neighbours backing a proposal just made (찬성이요, 좋은 생각이네요, `supports`)
+are each counted on it, quietly, and hear its outcome.
 Neighbours answer each other's questions in the county's own words (보건소 모자보건실에 물어보면
 돼요), which the model reads as questions; just after another resident's question, one that
 asks nothing is taken for the answer it is. "Just after" is 10 minutes, or a day in the thread
-a report or a question opened (Slack), and for a reply to a report or to its receipt
-(Telegram).
+a report, a proposal or a question opened (Slack), and for a reply to a report or a proposal
+or to the bot's receipt for it (Telegram, the web chat).
 """
 
 from __future__ import annotations
