@@ -31,6 +31,34 @@ def test_a_problem_told_politely_is_reported_even_when_the_faq_knows_its_topic()
     assert understand(welfare, text, listen=True).intent == "inconvenience"
 
 
+@pytest.mark.parametrize(
+    "proposed",
+    [
+        "막차 시간 좀 늦춰 주세요",
+        "버스 배차 간격 좀 줄여 주세요",
+        "주차 요금 좀 낮춰 주세요",
+        "과속방지턱 좀 높여 주세요",
+        "군청 홈페이지 글씨 좀 크게 해 주세요",
+        "버스 막차 시간을 좀 늦춰 주셨으면 합니다",
+    ],
+)
+def test_asking_that_a_service_run_otherwise_proposes_it(county, proposed):
+    result = understand(county, proposed, listen=True)
+    assert result.intent == "suggestion" and result.confident
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "소리 좀 줄여 주세요 ㅋㅋ 형님",
+        "살 좀 빼야 하는데 밥 양을 줄여야겠어요",
+        "짐 좀 옮겨 주실 분 계세요?",
+    ],
+)
+def test_the_same_verbs_between_neighbours_are_small_talk(county, said):
+    assert understand(county, said, listen=True).intent == "chatter"
+
+
 def test_a_listen_room_needs_more_certainty_to_act_on_a_message_with_small_talk_in_it(
     county, monkeypatch
 ):
