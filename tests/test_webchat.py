@@ -4,7 +4,10 @@ the bot; an officer signs in; a crash between receipt and reply still delivers t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -114,7 +117,10 @@ async def test_a_news_link_reaches_the_page_as_a_link_not_as_markup(settings):
     assert shown["link"] == {"label": "자세히 보기", "url": "https://x.example/1"}
 
 
-async def test_naming_a_neighbour_is_talk_between_neighbours_naming_the_bot_is_not(settings):
+@contextlib.asynccontextmanager
+async def _mum_and_neighbour(settings) -> AsyncIterator[tuple[Any, list, Visitor, Visitor]]:
+    """The web chat on its own (no bot behind it), with 지은맘 and 윗집언니 in the parenting
+    room: the adapter, the events it delivers, and the two tabs."""
     from bot.adapters.webchat import WebchatAdapter
     from bot.web import WebServer
     from tests.fakes import listening
@@ -127,16 +133,21 @@ async def test_naming_a_neighbour_is_talk_between_neighbours_naming_the_bot_is_n
         try:
             await mum.join("web-parenting", "지은맘")
             await neighbour.join("web-parenting", "윗집언니")
-            await neighbour.say("@지은맘 그거 면사무소 가면 바로 해 줘요")
-            await neighbour.next_message()
-            await mum.say("@소통봇 여권은 어디서 만들어요?")
-            await mum.next_message()
-            await mum.say("윗집언니 말처럼 면사무소 가 볼게요")  # no @: a name alone is no mention
-            await mum.next_message()
+            yield adapter, heard, mum, neighbour
         finally:
             await mum.close()
             await neighbour.close()
             await server.stop()
+
+
+async def test_naming_a_neighbour_is_talk_between_neighbours_naming_the_bot_is_not(settings):
+    async with _mum_and_neighbour(settings) as (_, heard, mum, neighbour):
+        await neighbour.say("@지은맘 그거 면사무소 가면 바로 해 줘요")
+        await neighbour.next_message()
+        await mum.say("@소통봇 여권은 어디서 만들어요?")
+        await mum.next_message()
+        await mum.say("윗집언니 말처럼 면사무소 가 볼게요")  # no @: a name alone is no mention
+        await mum.next_message()
     answer, to_bot, plain = heard
     assert answer.to_member and not answer.addressed
     assert to_bot.addressed and not to_bot.to_member
@@ -164,32 +175,18 @@ async def test_a_neighbour_replying_to_a_receipt_joins_that_report_not_the_lates
 
 
 async def test_a_reply_tells_the_bot_or_a_neighbour_it_is_for_and_an_unknown_id_nothing(settings):
-    from bot.adapters.webchat import WebchatAdapter
     from bot.messages import Outgoing
-    from bot.web import WebServer
-    from tests.fakes import listening
 
-    server = WebServer("127.0.0.1", 0)
-    adapter = WebchatAdapter(settings, server)
-    async with listening(adapter) as heard:
-        await server.start()
-        mum, neighbour = Visitor(server.url), Visitor(server.url)
-        try:
-            await mum.join("web-parenting", "지은맘")
-            await neighbour.join("web-parenting", "윗집언니")
-            await mum.say("놀이터 그네 줄이 끊어졌어요")
-            report = await neighbour.next_message()
-            bots = await adapter.send(Outgoing("webchat", "web-parenting", "접수되었습니다"))
-            await neighbour.next_message()
-            await neighbour.say("저희 집 앞도 그래요", reply_to=report["id"])
-            await mum.say("아직 소식이 없네요", reply_to=bots)
-            await mum.say("그네 언제 고쳐요", reply_to="w-never-shown")
-            for _ in range(3):
-                await mum.next_message()
-        finally:
-            await mum.close()
-            await neighbour.close()
-            await server.stop()
+    async with _mum_and_neighbour(settings) as (adapter, heard, mum, neighbour):
+        await mum.say("놀이터 그네 줄이 끊어졌어요")
+        report = await neighbour.next_message()
+        bots = await adapter.send(Outgoing("webchat", "web-parenting", "접수되었습니다"))
+        await neighbour.next_message()
+        await neighbour.say("저희 집 앞도 그래요", reply_to=report["id"])
+        await mum.say("아직 소식이 없네요", reply_to=bots)
+        await mum.say("그네 언제 고쳐요", reply_to="w-never-shown")
+        for _ in range(3):
+            await mum.next_message()
     _, to_neighbour, to_bot, unknown = heard
     assert to_neighbour.reply_to == report["id"] and to_neighbour.to_member
     assert not to_neighbour.addressed
@@ -209,15 +206,20 @@ def _number(receipt: dict) -> str:
     return re.search(r"\d{4}-\d{4}", receipt["text"])[0]
 
 
+def _enter(page, url: str, name: str) -> None:
+    """A resident opens the page and enters the parenting room under `name`."""
+    page.goto(f"{url}/chat")
+    page.select_option("#room", "web-parenting")
+    page.fill("#name", name)
+    page.click("#enter")
+    page.wait_for_selector("#text:enabled")
+
+
 @pytest.mark.browser
 def test_replying_to_the_bots_receipt_in_a_real_browser(running, chromium):
     reporter, neighbour = (chromium.new_context().new_page() for _ in range(2))
     for page, name in ((reporter, "지은맘"), (neighbour, "윗집언니")):
-        page.goto(f"{running.url}/chat")
-        page.select_option("#room", "web-parenting")
-        page.fill("#name", name)
-        page.click("#enter")
-        page.wait_for_selector("#text:enabled")
+        _enter(page, running.url, name)
     reporter.fill("#text", "놀이터 그네 줄이 끊어져서 아이들이 다칠 것 같아요")
     reporter.press("#text", "Enter")
     receipt = neighbour.wait_for_selector(".msg.bot:has-text('접수번호')")
@@ -236,11 +238,7 @@ def test_two_residents_and_an_officer_in_a_real_browser(running, tmp_path, chrom
     context_a, context_b, officer = (chromium.new_context() for _ in range(3))
     first, second, staff = context_a.new_page(), context_b.new_page(), officer.new_page()
     for page, name in ((first, "지은맘"), (second, "서준맘")):
-        page.goto(f"{running.url}/chat")
-        page.select_option("#room", "web-parenting")
-        page.fill("#name", name)
-        page.click("#enter")
-        page.wait_for_selector("#text:enabled")
+        _enter(page, running.url, name)
 
     first.fill("#text", "음식물 쓰레기 봉투 어디서 사요?")
     first.press("#text", "Enter")
