@@ -102,7 +102,8 @@ GUARDS = [
 # (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read
 # while building the turns); the fifth was measured blind, then read for neighbours'
 # answers; the others were written and measured blind (unread). The seventh replies in Slack
-# threads, and was read after its blind measure; the eighth too, unread.
+# threads, and was read after its blind measure; the eighth too, unread; the ninth marks who
+# backs a neighbour's proposal, and was read after its blind measure.
 CONVERSATIONS = [
     ("conversations, first (trained on)", "cases-triage-conversations"),
     ("conversations, second", "cases-triage-conversations2"),
@@ -112,6 +113,7 @@ CONVERSATIONS = [
     ("conversations, sixth", "cases-triage-conversations6"),
     ("conversations, seventh (Slack threads, read)", "cases-triage-conversations7"),
     ("conversations, eighth (Slack threads)", "cases-triage-conversations8"),
+    ("conversations, ninth (proposals and who backs them, read)", "cases-triage-conversations9"),
 ]
 # The sets the intent model learns from (scripts/train_intents.py): their intent figures are
 # training figures, marked * in the summary.

@@ -8,12 +8,12 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.handlers.erase import erase_person
 from bot.handlers.turns import JUST_NOW, THREAD_KEPT
 from bot.texts import Texts
-from storage.models import Identity, Person, RecentQuestion, Ticket
+from storage.models import Identity, Person, RecentQuestion, Ticket, TicketEvent, TicketFollower
 from tests.conversation import MONDAY
 from tests.faq.conftest import DATA
 
@@ -325,8 +325,19 @@ async def test_questions_past_a_day_are_dropped_as_new_ones_come(bot):
         ("cases-triage-conversations6", 10, 131),
         ("cases-triage-conversations7", 9, 169),
         ("cases-triage-conversations8", 8, 168),
+        ("cases-triage-conversations9", 24, 167),
     ],
-    ids=["first (trained on)", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"],
+    ids=[
+        "first (trained on)",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth (proposals)",
+    ],
 )
 async def test_whole_conversations_in_a_listen_room(bot, name, small_talk_acted, civic_acted):
     """Conversations residents had in a room (labelled per message, tests/faq/data), replayed
@@ -338,9 +349,13 @@ async def test_whole_conversations_in_a_listen_room(bot, name, small_talk_acted,
     156, 210); before neighbours' answers were told from questions, the fifth and sixth gave
     21 and 12 (of 266, 242) and 165 and 128 (of 187, 165); the seventh, blind, 11 of 248 and
     160 of 185 (14 and 157 without its threads); the eighth, blind, 8 of 243 and 167 of 190
-    before the seventh was read (12 and 167 without its threads): tests/faq/data/README.md."""
+    before the seventh was read (12 and 167 without its threads); the ninth, blind, 24 of 256
+    and 167 of 183: tests/faq/data/README.md. Where lines are marked as backing a neighbour's
+    proposal (`backs`, the ninth), no other line may be counted on a proposal, and at least
+    BACKED of them must be (blind: 52 of 99)."""
     rows = [json.loads(line) for line in (DATA / f"{name}.jsonl").read_text("utf-8").splitlines()]
     acted = {"chatter": 0, "civic": 0}
+    backing = {True: 0, False: 0}  # lines counted on a proposal: marked as backing it, or not
     for start, conversation in _one_after_another(rows):
         said: dict[int, tuple[str, str]] = {}  # line → (message id, writer)
         for number, row in enumerate(conversation, 1):
@@ -357,8 +372,33 @@ async def test_whole_conversations_in_a_listen_room(bot, name, small_talk_acted,
             replied = any(out.reply_to == message for out in bot.sent)
             bot.sent.clear()
             acted["chatter" if row["intent"] == "chatter" else "civic"] += replied
+            if "backs" in row:
+                backing[row["backs"]] += _backed(bot, message)
     assert acted["chatter"] <= small_talk_acted
     assert acted["civic"] >= civic_acted
+    assert backing[False] == 0  # no one else is counted on a proposal
+    assert backing[True] >= (BACKED if "backs" in rows[0] else 0)
+
+
+BACKED = 70  # of the ninth set's 99 lines backing a proposal (52 blind, before it was read)
+
+
+def _backed(bot, message: str) -> bool:
+    """Whether the message was counted as backing a proposal: its writer follows the proposal
+    from it, and the proposal's history says they backed it."""
+    with Session(bot.app.engine) as session:
+        return (
+            session.exec(
+                select(TicketFollower.id)
+                .join(
+                    TicketEvent,
+                    (col(TicketEvent.ticket_id) == TicketFollower.ticket_id)
+                    & (col(TicketEvent.actor_id) == TicketFollower.person_id),
+                )
+                .where(TicketFollower.message_id == message, TicketEvent.action == "supporter")
+            ).first()
+            is not None
+        )
 
 
 def _one_after_another(rows: list[dict]) -> list[tuple[datetime, list[dict]]]:

@@ -234,10 +234,11 @@ def presses(analysis: Analysis, cues: Cues | None = None) -> bool:
 
 def supports(analysis: Analysis, signals: dict[str, float], cues: Cues | None = None) -> bool:
     """Whether a message backs what was just proposed (찬성이요, 좋은 생각이네요, 나도 그거
-    원해요), without a reservation or a question of its own."""
+    원해요), without a reservation or a question of its own (but 그게 근본 대책이죠 찬성해요
+    asks nothing)."""
     cues = cues or default_cues()
     squeezed = _SPACE.sub("", analysis.text)
-    if signals["asked"] or signals["danger"] or cues.support_but.count(frozenset(), squeezed):
+    if signals["asking"] or signals["danger"] or cues.support_but.count(frozenset(), squeezed):
         return False
     return cues.support.count(frozenset(), squeezed) > 0
 

@@ -174,6 +174,10 @@ def test_thanks_and_more_detail_from_the_reporter_press_for_nothing(county):
         "오 그거 좋다 ㅋㅋ",
         "222",
         "맞어 나도 그 생각 했어",
+        "저도 한 표요",
+        "그게 맞죠 찬성해요",  # 죠 seeks agreement; it asks nothing
+        "늦게 봤는데 저도 찬성이에요",  # 는데 telling when, not a reservation
+        "완전 공감 꼭 됐으면 좋겠어요",
     ],
 )
 def test_a_neighbour_agreeing_just_after_a_proposal_backs_it(county, backed):
@@ -186,6 +190,7 @@ def test_a_neighbour_agreeing_just_after_a_proposal_backs_it(county, backed):
     "said",
     [
         "좋긴 한데 물건 들어오는 차들이 문제겠네요",  # a reservation
+        "해 주면 좋은데 선생님 구하기가 어렵대요",
         "근데 관리는 누가 함?ㅋㅋ",  # a doubt, asked
         "저는 반대예요",
         "다음 주 금요일 청년회관에서 보드게임 모임 할 사람~",  # the room moved on
