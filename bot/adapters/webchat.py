@@ -241,6 +241,7 @@ class WebchatAdapter(Adapter):
         shown = text if direct else privacy.mask(text).text
         message_id = self._next_id()
         replied = self._replied(seat, data.get("reply_to"))
+        reply_to = replied["id"] if replied else None
         to_bot = replied is not None and replied["bot"]
         to_neighbour = (
             replied is not None and not to_bot and replied["user"] != seat.visitor.user_id
@@ -254,7 +255,7 @@ class WebchatAdapter(Adapter):
             at=datetime.now(UTC),
             text=text,
             message_id=message_id,
-            reply_to=replied["id"] if replied else None,
+            reply_to=reply_to,
             is_direct=direct,
             addressed=direct
             or to_bot
@@ -270,7 +271,7 @@ class WebchatAdapter(Adapter):
             name=seat.name,
             text=shown,
             bot=False,
-            reply_to=replied["id"] if replied else None,
+            reply_to=reply_to,
             message_id=message_id,
         )
         await self._broadcast(seat.room, message)
