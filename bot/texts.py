@@ -130,6 +130,8 @@ KO: dict[str, str] = {
     "digest.new": "■ 새 민원",
     "digest.overdue": "■ 기한 지남",
     "digest.soon": "■ 기한 임박",
+    "digest.backed": "■ 주민 공감",
+    "digest.backed_line": "{receipt} 공감 {count}명 (+{new}) · {text}",
     "reminder.due": ("[기한 임박 {receipt}] 처리 기한 {due} · {status} · 담당 {assignee}\n{text}"),
     "reminder.overdue": (
         "[기한 지남 {receipt}] 처리 기한 {due} · {status} · 담당 {assignee}\n{text}"
@@ -467,6 +469,8 @@ EN: dict[str, str] = {
     "digest.new": "■ New",
     "digest.overdue": "■ Overdue",
     "digest.soon": "■ Due soon",
+    "digest.backed": "■ Backed by residents",
+    "digest.backed_line": "{receipt} backed by {count} (+{new}) · {text}",
     "reminder.due": "[Due soon {receipt}] due {due} · {status} · assignee {assignee}\n{text}",
     "reminder.overdue": "[Overdue {receipt}] due {due} · {status} · assignee {assignee}\n{text}",
     "role.changed": "{name}: now {role}.",

@@ -3,6 +3,7 @@ deadline — both once, whatever the number of ticks or restarts."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -11,6 +12,7 @@ from bot.config import load_settings
 from tests.conftest import write_config
 from tests.conversation import KST, MONDAY, Conversation
 from tests.test_queue import STREETLIGHT, SWING, report
+from tests.test_turns import PROPOSED
 
 
 @pytest.fixture
@@ -63,6 +65,28 @@ async def test_the_digest_lists_overdue_and_soon_due_tickets(bot):
     assert "새 민원 0건 · 기한 지남 1건 · 기한 임박 1건" in digest
     overdue_part, soon_part = digest.split("■ 기한 지남")[1].split("■ 기한 임박")
     assert late in overdue_part and soon in soon_part
+
+
+async def test_the_digest_tells_how_many_neighbours_backed_a_proposal(bot):
+    proposal = await bot.say("mom-1", PROPOSED, at=MONDAY)
+    [receipt] = bot.in_room("parenting")
+    bot.to_officers()  # that day's digest, and the new proposal
+    await bot.say("mom-2", "찬성이요")
+    await bot.say("mom-3", "완전 공감이요 여름엔 진짜 뜨거워요")
+    evening = datetime(2026, 11, 23, 21, 0, tzinfo=KST)  # a reply to it, hours later
+    await bot.say("mom-4", "저도 찬성합니다", reply_to=proposal, to_member=True, at=evening)
+    bot.assert_silent()
+    [digest] = await tick(bot, datetime(2026, 11, 24, 9, 0, tzinfo=KST))
+    number = re.search(r"\d{4}-\d{4}", receipt.text)[0]  # as the resident was told it
+    assert f"■ 주민 공감\n{number} 공감 3명 (+3) · 공원에 그늘막" in digest
+
+    morning = datetime(2026, 11, 24, 9, 30, tzinfo=KST)
+    await bot.say("mom-5", "대찬성", reply_to=proposal, to_member=True, at=morning)
+    [next_day] = await tick(bot, datetime(2026, 11, 25, 9, 0, tzinfo=KST))
+    assert f"{number} 공감 4명 (+1)" in next_day
+
+    [quiet] = await tick(bot, datetime(2026, 11, 26, 9, 0, tzinfo=KST))
+    assert "■ 주민 공감" not in quiet  # no one new backed it
 
 
 async def test_officers_are_reminded_once_before_a_deadline(bot):

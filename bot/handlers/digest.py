@@ -1,5 +1,7 @@
 """Keeping officers ahead of the legal deadlines: a daily digest of new, overdue and soon-due
-tickets at a configured time, and one reminder per ticket before its deadline passes.
+tickets at a configured time, and one reminder per ticket before its deadline passes. The
+digest also names the proposals neighbours backed since the last one: the bot counts them
+quietly in the rooms (bot/handlers/turns.py), so this is where officers hear of them.
 
 Both run as `App.tickers`. Each message is queued with a dedupe key, so a digest goes out once
 a day and a reminder once per deadline, across restarts and several processes.
@@ -9,14 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import case
+from sqlmodel import Session, col, func, select
 
 from bot.app import App, Ticker
 from bot.handlers import deadlines, views
 from bot.handlers.queue import OPEN
 from bot.scheduler import to_officers
 from storage.db import session_scope
-from storage.models import OutboxItem, Person, Ticket
+from storage.models import OutboxItem, Person, Ticket, TicketEvent
 
 DIGEST_LIMIT = 15
 SOON = timedelta(days=1)
@@ -77,7 +80,34 @@ def _digest_text(app: App, session: Session, now: datetime, since: datetime) -> 
         if tickets:
             lines.append(texts(title))
             lines.extend(views.ticket_lines(texts, tz, list(tickets), most=DIGEST_LIMIT))
+    if backed := _backed(session, since, now):
+        lines.append(texts("digest.backed"))
+        lines.extend(
+            texts(
+                "digest.backed_line",
+                receipt=ticket.receipt_no,
+                count=count,
+                new=new,
+                text=views.summary(ticket.text),
+            )
+            for ticket, count, new in backed[:DIGEST_LIMIT]
+        )
     return "\n".join(lines)
+
+
+def _backed(session: Session, since: datetime, now: datetime) -> list[tuple[Ticket, int, int]]:
+    """Tickets residents backed between `since` and `now`: (ticket, backers in all, new
+    backers), the most backed first."""
+    new = func.sum(case((col(TicketEvent.at) >= since, 1), else_=0))
+    rows = session.exec(
+        select(Ticket, func.count(col(TicketEvent.id)), new)
+        .join(TicketEvent, col(TicketEvent.ticket_id) == Ticket.id)
+        .where(TicketEvent.action == "supporter", col(TicketEvent.at) < now)
+        .group_by(col(Ticket.id))
+        .having(new > 0)
+        .order_by(func.count(col(TicketEvent.id)).desc(), col(Ticket.id))
+    ).all()
+    return [(ticket, total, added) for ticket, total, added in rows]
 
 
 def deadline_reminders(app: App) -> Ticker:
