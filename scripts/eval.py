@@ -97,6 +97,7 @@ GUARDS = [
     ("hard small talk (errors read)", ["cases-triage-hard"]),
     ("neighbours replying, trading, warning", ["cases-triage-neighbours"]),
     ("thanks, errands, experiences, opinions", ["cases-triage-everyday"]),
+    ("wishes to neighbours beside proposals in the same forms", ["cases-triage-wishes"]),
 ]
 # Whole conversations in rooms, labelled per message, for what the order tells
 # (bot/handlers/turns.py), on the county FAQ: the intent model learns from the first (read

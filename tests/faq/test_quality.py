@@ -193,8 +193,12 @@ def test_words_taught_by_officers_answer_other_residents_and_never_more_wrongly(
         ("cases-triage-hard", 28, 5, 0.91),
         ("cases-triage-neighbours", 37, 1, 0.9),
         ("cases-triage-everyday", 26, 8, 0.91),
+        ("cases-triage-wishes", 44, 3, 0.74),
     ],
-    ids=["read", "unread", "third", "fourth", "fifth", "sixth", "hard", "neighbours", "everyday"],
+    ids=[
+        *("read", "unread", "third", "fourth", "fifth", "sixth"),
+        *("hard", "neighbours", "everyday", "wishes"),
+    ],
 )
 def test_small_talk_about_county_things_stays_small_talk(name, escalated, lost, accuracy):
     """The triage stress sets: neighbours chatting about buses, festivals and taxes, and civic
