@@ -18,6 +18,7 @@ KO: dict[str, str] = {
         "찾으시는 내용이 없으면 '{none}' 버튼을 눌러 주세요. 담당자에게 전달하겠습니다.\n{choices}"
     ),
     "faq.offer_none": "없음",
+    "faq.not_it": "찾는 답이 아니에요",
     "faq.offer_range": (
         "1부터 {count}까지의 번호 중에서 골라 주세요. 찾으시는 내용이 없으면 '{none}' 버튼을 "
         "눌러 주세요."
@@ -70,6 +71,10 @@ KO: dict[str, str] = {
     "officer.new_ticket": (
         "[새 민원 {receipt}] {category} · {room}\n{text}\n"
         "처리 기한: {due} · 자세히: /ticket {receipt}"
+    ),
+    "officer.answer_missed": (
+        "봇이 '{question}' 항목으로 답했지만 주민이 찾던 답이 아니라고 했습니다. "
+        "맞는 항목이 있으면 /faq {receipt} 로 알려 주세요."
     ),
     "officer.follower": (
         "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
@@ -259,6 +264,7 @@ KO: dict[str, str] = {
     "action.kind": "분류 변경",
     "action.follower": "같은 민원 추가",
     "action.supporter": "공감",
+    "action.answer_missed": "봇 답변이 찾던 내용이 아님",
     "action.detail": "내용 추가",
     "action.asked_status": "처리 상황 문의",
     "action.erase": "개인정보 삭제",
@@ -367,6 +373,7 @@ EN: dict[str, str] = {
         "to an officer.\n{choices}"
     ),
     "faq.offer_none": "None of these",
+    "faq.not_it": "Not what I asked",
     "faq.offer_range": "Pick a number from 1 to {count}, or '{none}' if none of them fits.",
     "faq.unknown": (
         "I don't know the exact answer, so I passed your question to an officer "
@@ -414,6 +421,10 @@ EN: dict[str, str] = {
     ),
     "officer.new_ticket": (
         "[New case {receipt}] {category} · {room}\n{text}\nDue: {due} · details: /ticket {receipt}"
+    ),
+    "officer.answer_missed": (
+        'The bot answered with "{question}", but the resident said it was not what they asked. '
+        "If an entry answers it, /faq {receipt} teaches the FAQ."
     ),
     "officer.follower": (
         "[{receipt}] Another resident reported the same ({count} following).\n{text}"
@@ -585,6 +596,7 @@ EN: dict[str, str] = {
     "action.kind": "refiled",
     "action.follower": "same report added",
     "action.supporter": "backed it",
+    "action.answer_missed": "the bot's answer was not what they asked",
     "action.detail": "resident added detail",
     "action.asked_status": "resident asked how it stands",
     "action.erase": "personal data erased",

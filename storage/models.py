@@ -193,8 +193,10 @@ class LearnedPhrasing(SQLModel, table=True):
 
 class FaqOffer(SQLModel, table=True):
     """FAQ entries the bot listed for a resident to choose from: their next message may pick
-    one by its number, or say none fits, and the question then goes to officers. The question
-    is kept as received (like the inbox) until then, and erased with the resident's data."""
+    one by its number, or say none fits, and the question then goes to officers; or the one
+    entry it answered with (`answered`), which the resident may say is not what they asked.
+    The question is kept as received (like the inbox) until then, and erased with the
+    resident's data."""
 
     __tablename__ = "faq_offer"
     id: int | None = Field(default=None, primary_key=True)
@@ -206,6 +208,7 @@ class FaqOffer(SQLModel, table=True):
     message_id: str | None = None
     thread_id: str | None = None
     at: datetime = _when(index=True)
+    answered: bool = False
 
 
 class RecentQuestion(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""A resident given choices picks one, or says none fits and reaches an officer."""
+"""A resident given choices picks one, or says none fits and reaches an officer; a resident
+given an answer that is not what they asked says so and reaches an officer too."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ POOL_FAQ = """
   answer: 음식물 쓰레기 봉투는 읍내 마트와 편의점에서 팝니다.
 """
 ASKED = "수영장 몇 시까지 해요?"
+BAGS = "음식물 쓰레기 봉투는 어디서 사나요?"  # one entry answers it
+NOT_IT = "찾는 답이 아니에요"
 ANSWERS = {
     "수영장 평일 이용 시간": "군민 수영장은 평일 오전 6시부터 오후 9시까지 엽니다.",
     "수영장 주말 이용 시간": "군민 수영장은 주말에 오전 9시부터 오후 6시까지 엽니다.",
@@ -115,6 +118,58 @@ async def test_another_residents_number_picks_nothing(bot):
     await offered(bot, "head-2", room="heads", mention=True)
     await bot.say("head-3", "2", room="heads", mention=True)
     assert all("수영장" not in m.text for m in bot.in_room("heads"))
+
+
+async def answered(bot: Conversation, user: str, **where) -> str:
+    """`user` asks where to buy food-waste bags and is answered; returns the question's id."""
+    asked = await bot.say(user, BAGS, **where)
+    answer = bot.pop()
+    assert "편의점" in answer.text and answer.reply_to == asked
+    assert answer.quick_replies == (NOT_IT,)
+    return asked
+
+
+def _ticket(bot: Conversation) -> Ticket:
+    with Session(bot.app.engine) as session:
+        return session.exec(select(Ticket)).one()
+
+
+async def test_an_answer_that_is_not_what_was_asked_passes_the_question_on(bot):
+    asked = await answered(bot, "mom-7", room=None)
+    await bot.say("mom-7", NOT_IT, room=None)  # the button under the answer
+    assert "담당자에게 전달했습니다" in bot.pop_text()
+    [notice] = bot.to_officers()
+    assert BAGS in notice.text
+    assert f"'{BAGS}' 항목으로 답했지만 주민이 찾던 답이 아니라고" in notice.text
+    ticket = _ticket(bot)
+    assert (ticket.category, ticket.text, ticket.message_id) == ("question", BAGS, asked)
+    await bot.say("officer-kim", f"/ticket {ticket.receipt_no}", room=None)
+    assert f"봇 답변이 찾던 내용이 아님: {BAGS}" in bot.pop_text()
+
+
+async def test_a_resident_says_what_they_did_ask_in_a_group_room(bot):
+    await answered(bot, "head-4", room="heads", mention=True)
+    turned_down = "아니요 그거 말고 음식물 쓰레기통은 어디서 받아요?"
+    await bot.say("head-4", turned_down, room="heads", mention=True)
+    [receipt] = bot.in_room("heads")
+    assert "접수번호" in receipt.text
+    assert _ticket(bot).text == f"{BAGS}\n{turned_down}"
+
+
+@pytest.mark.parametrize("reply", ["아니 근데 진짜 가깝네요 고마워요", "감사합니다"])
+async def test_thanks_for_an_answer_passes_nothing_on(bot, reply):
+    await answered(bot, "head-5", room="heads", mention=True)
+    await bot.say("head-5", reply, room="heads", mention=True)
+    with Session(bot.app.engine) as session:
+        assert session.exec(select(Ticket)).all() == []
+
+
+async def test_saying_no_to_a_neighbour_after_an_answer_passes_nothing_on(bot):
+    await answered(bot, "mom-8")  # in a listen room, unaddressed
+    await bot.say("mom-8", "아니요 저는 마트에서 사요", to_member=True)
+    await bot.say("mom-8", NOT_IT, mention=True)  # the answer was settled by the last line
+    with Session(bot.app.engine) as session:
+        assert session.exec(select(Ticket)).all() == []
 
 
 async def test_erasing_a_resident_drops_the_choices_holding_their_question(bot):

@@ -68,11 +68,13 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
             key = "faq.answer" if decision.sure else "faq.answer_about"
-            ctx.reply(
-                ctx.texts(key, answer=decision.entry.answer, question=decision.entry.question)
-            )
+            reply = ctx.texts(key, answer=decision.entry.answer, question=decision.entry.question)
             if result.urgent:  # answered, and an officer still hears of it at once
+                ctx.reply(reply)
                 _take_in(ctx, queue, "question", "ticket.received", urgent=True)
+            else:  # ... or the resident says it is not what they asked
+                ctx.reply(reply, quick_replies=(ctx.texts("faq.not_it"),))
+                offers.remember(ctx, (decision.entry,), answered=True)
         elif decision.outcome == "offer" and addressed and not result.urgent:
             titles = [entry.question for entry in decision.choices]
             listing = "\n".join(f"{i}. {title}" for i, title in enumerate(titles, 1))

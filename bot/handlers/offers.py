@@ -4,6 +4,11 @@ When two or three FAQ entries fit a question about equally, the bot lists them (
 "faq.offer"). The resident's next message may pick one by its number or its title, and gets
 that entry's answer; or it may say none fits, and the question then goes to officers as one
 the FAQ could not answer. Anything else drops the choices: the resident has moved on.
+
+An answer is a choice made for the resident, and may be wrong: under it a button says it is
+not what they asked ("faq.not_it"). Tapping it, or saying so to the bot (아니요, 그거 말고 …),
+passes the question on the same way, and tells officers which entry missed, so they can point
+the FAQ at the right one (`/faq`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlmodel import col, delete, select
 from bot.context import Context
 from bot.faq import FaqEntry, FaqIndex
 from bot.handlers.queue import TicketQueue
+from bot.messages import Event
 from storage.models import FaqOffer
 
 PICK_WITHIN = timedelta(minutes=30)  # later, a bare "2" is no longer read as a pick
@@ -28,11 +34,17 @@ _NONE = re.compile(
     r"|해당\s*없(?:음|어요)|none|no)\s*[.!~ㅠ]*\s*$",
     re.IGNORECASE,
 )
+# ... and when an answer is not what they asked, often saying what they did ask (but not the
+# 아니 that opens any remark: 아니 근데 진짜 좋네요)
+_NOT_IT = re.compile(
+    r"^\s*(?:아니(?:요|오|에요|예요)|아뇨|그게\s*아니|그건\s*아니|(?:그거|이거|그런\s*거)\s*말고)"
+)
 
 
-def remember(ctx: Context, choices: Sequence[FaqEntry]) -> None:
-    """Keep the choices just listed, so the resident's next message can answer them; older
-    choices (this resident's, and everyone's past PICK_WITHIN) are dropped."""
+def remember(ctx: Context, choices: Sequence[FaqEntry], *, answered: bool = False) -> None:
+    """Keep the choices just listed (or the entry just `answered` with), so the resident's
+    next message can answer them; older choices (this resident's, and everyone's past
+    PICK_WITHIN) are dropped."""
     event = ctx.event
     ctx.session.exec(
         delete(FaqOffer).where(
@@ -54,6 +66,7 @@ def remember(ctx: Context, choices: Sequence[FaqEntry]) -> None:
             message_id=event.message_id,
             thread_id=event.thread_id,
             at=ctx.now,
+            answered=answered,
         )
     )
 
@@ -64,6 +77,8 @@ def settle(ctx: Context, index: FaqIndex, queue: TicketQueue) -> bool:
     offer = _pending(ctx)
     if offer is None:
         return False
+    if offer.answered:
+        return _turned_down(ctx, offer, index, queue)
     text = ctx.event.text.strip()
     offered = [entry for i in offer.entry_ids.split("\n") if (entry := index.entry(i))]
     number = _NUMBER.match(text) if offered else None  # (the FAQ may have dropped them)
@@ -78,12 +93,32 @@ def settle(ctx: Context, index: FaqIndex, queue: TicketQueue) -> bool:
         ctx.reply(ctx.texts("faq.answer", answer=picked.answer))
         return True
     if _NONE.match(text) or text == ctx.texts("faq.offer_none"):
-        asked = replace(
-            ctx.event, text=offer.text, message_id=offer.message_id, thread_id=offer.thread_id
-        )
-        queue.open(ctx, "question", confirmation="faq.unknown", asked=asked)
+        queue.open(ctx, "question", confirmation="faq.unknown", asked=_asked(ctx, offer))
         return True
     return False
+
+
+def _turned_down(ctx: Context, offer: FaqOffer, index: FaqIndex, queue: TicketQueue) -> bool:
+    """Whether the resident's next message, said to the bot, turns the answer down; then their
+    question goes to officers with what they added (그거 말고 주말에도 하냐고요). Whatever it
+    says, the answer is settled: talk between neighbours goes on as usual."""
+    ctx.session.delete(offer)
+    event = ctx.event
+    text = event.text.strip()
+    bare = text == ctx.texts("faq.not_it") or bool(_NONE.match(text))  # the button, 아니요
+    if not ((bare or _NOT_IT.match(text)) and (event.addressed or ctx.mode == "direct")):
+        return False
+    entry = index.entry(offer.entry_ids)
+    missed = entry.question if entry else offer.entry_ids
+    asked = _asked(ctx, offer, "" if bare else text)
+    queue.open(ctx, "question", confirmation="faq.unknown", asked=asked, missed=missed)
+    return True
+
+
+def _asked(ctx: Context, offer: FaqOffer, added: str = "") -> Event:
+    """The resident's question as first asked, with what they `added` since."""
+    text = f"{offer.text}\n{added}" if added else offer.text
+    return replace(ctx.event, text=text, message_id=offer.message_id, thread_id=offer.thread_id)
 
 
 def _pending(ctx: Context) -> FaqOffer | None:

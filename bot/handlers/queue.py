@@ -78,11 +78,18 @@ class TicketQueue:
     # --- opening ----------------------------------------------------------------------------
 
     def open(
-        self, ctx: Context, category: str, *, confirmation: str, asked: Event | None = None
+        self,
+        ctx: Context,
+        category: str,
+        *,
+        confirmation: str,
+        asked: Event | None = None,
+        missed: str | None = None,
     ) -> Ticket:
         """A new ticket from the resident's message (or the earlier one `asked`, which the
-        bot answered with choices none of which fitted): the resident gets its receipt number
-        (texts key `confirmation`), then the officer room its summary."""
+        bot answered with choices none of which fitted, or with an answer `missed`, the
+        entry's question, which the resident said was not what they asked): the resident gets
+        its receipt number (texts key `confirmation`), then the officer room its summary."""
         event = asked or ctx.event
         received = ctx.now.astimezone(ctx.settings.tz)
         ticket = Ticket(
@@ -105,16 +112,20 @@ class TicketQueue:
         self._record(ctx, ticket, "received", to_status="received", text=ticket.text)
         self._remember_contact(ctx, event.text)
         ctx.reply(ctx.texts(confirmation, receipt=ticket.receipt_no))
-        ctx.to_officers(
-            ctx.texts(
-                "officer.new_ticket",
-                receipt=ticket.receipt_no,
-                category=ctx.texts(f"category.{category}"),
-                room=ctx.room.name if ctx.room else ctx.texts("room.direct"),
-                text=ticket.text,
-                due=format_time(ticket.due_at, ctx.settings.tz),
-            )
+        notice = ctx.texts(
+            "officer.new_ticket",
+            receipt=ticket.receipt_no,
+            category=ctx.texts(f"category.{category}"),
+            room=ctx.room.name if ctx.room else ctx.texts("room.direct"),
+            text=ticket.text,
+            due=format_time(ticket.due_at, ctx.settings.tz),
         )
+        if missed is not None:  # so officers can point the FAQ at the right entry (/faq)
+            self._record(ctx, ticket, "answer_missed", text=missed)
+            notice += "\n" + ctx.texts(
+                "officer.answer_missed", question=missed, receipt=ticket.receipt_no
+            )
+        ctx.to_officers(notice)
         return ticket
 
     def _remember_contact(self, ctx: Context, text: str) -> None:
