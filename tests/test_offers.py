@@ -193,7 +193,7 @@ def running(tmp_path, database_url):
 
 
 @pytest.mark.browser
-def test_in_the_web_chat_a_resident_taps_a_choice_and_later_none_of_them(running, chromium):
+def test_in_the_web_chat_a_resident_taps_a_choice_none_of_them_and_not_it(running, chromium):
     page = chromium.new_context().new_page()
     page.goto(f"{running.url}/chat")
     page.select_option("#room", "dm")
@@ -211,3 +211,9 @@ def test_in_the_web_chat_a_resident_taps_a_choice_and_later_none_of_them(running
     page.wait_for_selector(".quick >> nth=1")
     page.locator(".quick").last.locator("button:has-text('없음')").click()
     page.wait_for_selector(".msg.bot:has-text('담당자에게 전달했습니다')")
+
+    page.fill("#text", BAGS)
+    page.press("#text", "Enter")
+    answer = page.locator(".msg.bot:has-text('편의점')")
+    answer.locator(f".quick button:has-text('{NOT_IT}')").click()
+    page.wait_for_selector(".msg.bot:has-text('담당자에게 전달했습니다') >> nth=1")
