@@ -88,6 +88,17 @@ async def test_a_quick_reply_button_comes_back_as_the_chosen_text(slack, sqlite_
     assert ANSWER in posted[1].text
 
 
+async def test_under_an_answer_a_resident_clicks_not_what_i_asked(slack, sqlite_county):
+    async with running(sqlite_county(slack=slack.section())):
+        asked = await slack.say(YOUTH, JIEUN, QUESTION)
+        [answer] = await slack.wait_posted(1, YOUTH)
+        pressed = await slack.click(answer, JIEUN, "찾는 답이 아니에요")
+        posted = await slack.wait_posted(2, YOUTH)
+    assert ANSWER in answer.text and answer.buttons == ("찾는 답이 아니에요",)
+    assert pressed.status == 200 and threads(posted) == [asked, asked]
+    assert "담당자에게 전달했습니다" in posted[1].text
+
+
 async def test_a_429_delays_the_reply_then_delivers_it(slack, sqlite_county):
     slack.fail("chat.postMessage", 429, retry_after=1, times=2)  # the SDK retries once itself
     async with running(sqlite_county(slack=slack.section())):

@@ -117,6 +117,17 @@ async def test_a_quick_reply_button_comes_back_as_the_chosen_text(telegram, sqli
     assert telegram.answered_callbacks  # the button stops spinning
 
 
+async def test_under_an_answer_a_resident_presses_not_what_i_asked(telegram, sqlite_county):
+    async with running(sqlite_county(telegram=telegram.section())):
+        asked = telegram.say(PARENTING, JIEUN, "지은맘", QUESTION)
+        [answer] = await telegram.wait_sent(1, PARENTING)
+        telegram.press(answer, JIEUN, "지은맘", "찾는 답이 아니에요")
+        sent = await telegram.wait_sent(2, PARENTING)
+    assert ANSWER in answer.text and answer.buttons == ("찾는 답이 아니에요",)
+    assert replies(sent) == [asked, asked]  # the receipt answers the question itself
+    assert "담당자에게 전달했습니다" in sent[1].text
+
+
 # --- Telegram's limits and failures ------------------------------------------------------------
 
 
