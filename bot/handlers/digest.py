@@ -92,6 +92,8 @@ def _digest_text(app: App, session: Session, now: datetime, since: datetime) -> 
             )
             for ticket, count, new in backed[:DIGEST_LIMIT]
         )
+        if len(backed) > DIGEST_LIMIT:
+            lines.append(texts("officer.list_more", count=len(backed) - DIGEST_LIMIT))
     return "\n".join(lines)
 
 
