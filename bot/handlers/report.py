@@ -105,19 +105,42 @@ class RoomRow:
     """None when no count was ever taken (the platform cannot tell, or not yet)."""
 
 
-@dataclass
-class MonthlyReport:
+@dataclass(frozen=True)
+class Period:
+    """A month reported on, up to its cut-off: the month's end once it is over (the figures
+    then never change), or `now` while it runs."""
+
     year: int
     month: int
     cutoff: datetime
+    finished: bool
+
+    @classmethod
+    def of(cls, settings: Settings, year: int, month: int, *, now: datetime) -> Period:
+        month_end = month_start(*_next_month(year, month), settings)
+        finished = now >= month_end
+        return cls(year, month, month_end if finished else now, finished)
+
+    def by_cutoff(self, column: Any) -> Any:
+        """Rows up to the cut-off: the month's end (excluded) or now (included)."""
+        return column < self.cutoff if self.finished else column <= self.cutoff
+
+    @property
+    def shown(self) -> datetime:
+        """The cut-off as titles show it: a finished month as of its last minute (30 Nov
+        23:59), not the next one's first (1 Dec 00:00)."""
+        return self.cutoff - timedelta(minutes=1) if self.finished else self.cutoff
+
+
+@dataclass
+class MonthlyReport:
+    period: Period
     months: list[MonthRow]
     rooms: list[RoomRow] = field(default_factory=list)
-    finished: bool = False
-    """The month is over: the figures are those of its end and will not change."""
 
     @property
     def total(self) -> MonthRow:
-        total = MonthRow(self.year, 0)
+        total = MonthRow(self.period.year, 0)
         for row in self.months:
             for column in ("info", "resolved", "rejected", "long_term", "open"):
                 setattr(total, column, getattr(total, column) + getattr(row, column))
@@ -150,7 +173,7 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(match["year"]), int(match["month"])
 
 
-def _month_start(year: int, month: int, settings: Settings) -> datetime:
+def month_start(year: int, month: int, settings: Settings) -> datetime:
     return datetime(year, month, 1, tzinfo=settings.tz)
 
 
@@ -163,14 +186,9 @@ def build_report(
 ) -> MonthlyReport:
     """The report for `year`-`month` as it stands at `now` (or at that month's end if past)."""
     tz = settings.tz
-    year_start = _month_start(year, 1, settings)
-    month_end = _month_start(*_next_month(year, month), settings)
-    finished = now >= month_end
-    cutoff = month_end if finished else now
-
-    def by_cutoff(column: Any) -> Any:
-        """Rows up to the cut-off: the month's end (excluded) or now (included)."""
-        return column < cutoff if finished else column <= cutoff
+    year_start = month_start(year, 1, settings)
+    period = Period.of(settings, year, month, now=now)
+    by_cutoff = period.by_cutoff
 
     rows = {m: MonthRow(year, m) for m in range(1, month + 1)}
 
@@ -217,12 +235,9 @@ def build_report(
     busy = [m for m, row in rows.items() if row.subtotal or row.info]
     first = min(busy, default=month)
     return MonthlyReport(
-        year=year,
-        month=month,
-        cutoff=cutoff,
+        period=period,
         months=[rows[m] for m in range(first, month + 1)],
         rooms=room_members(session, settings, by_cutoff),
-        finished=finished,
     )
 
 
@@ -278,44 +293,62 @@ def tables(
     return cases, rooms
 
 
-def title(report: MonthlyReport, texts: Texts, settings: Settings) -> str:
-    # a finished month is shown as of its last minute (30 Nov 23:59), not 1 Dec 00:00
-    shown = report.cutoff - timedelta(minutes=1) if report.finished else report.cutoff
+def title(key: str, period: Period, texts: Texts, settings: Settings) -> str:
+    """The heading of a report on `period` (texts `key` with county, year, month, cutoff)."""
     return texts(
-        "report.title",
+        key,
         county=settings.county,
-        year=report.year,
-        month=report.month,
-        cutoff=format_time(shown, settings.tz),
+        year=period.year,
+        month=period.month,
+        cutoff=format_time(period.shown, settings.tz),
     )
 
 
 def render(report: MonthlyReport, texts: Texts, settings: Settings, fmt: str = "text") -> str:
     """The report as plain text (chat), CSV (spreadsheets) or Markdown."""
+    spreadsheet = fmt == "csv"
+    cases, rooms = tables(
+        report, texts, zero="0" if spreadsheet else "-", unknown="" if spreadsheet else "-"
+    )
+    heading = title("report.title", report.period, texts, settings)
+    return layout(fmt, heading, [("", cases), (texts("report.rooms"), rooms)])
+
+
+def layout(
+    fmt: str,
+    heading: str,
+    sections: Sequence[tuple[str, Sequence[Sequence[str]]]],
+    notes: Sequence[str] = (),
+) -> str:
+    """Tables, each under its caption ("" for none), below a heading and its `notes`: aligned
+    plain text for chat and terminals, Markdown, or CSV (the tables alone, a blank row
+    between them, for spreadsheets)."""
     if fmt == "csv":
-        cases, rooms = tables(report, texts, zero="0", unknown="")
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerows([*cases, [], *rooms])
+        for number, (_, rows) in enumerate(sections):
+            if number:
+                writer.writerow([])
+            writer.writerows(rows)
         return out.getvalue()
-    cases, rooms = tables(report, texts)
-    heading = title(report, texts, settings)
     if fmt == "markdown":
-        return "\n".join(
-            [
-                f"## {heading}",
-                "",
-                *_markdown(cases),
-                "",
-                f"### {texts('report.rooms')}",
-                "",
-                *_markdown(rooms),
-                "",
-            ]
-        )
+        lines = [f"## {heading}", ""]
+        if notes:
+            lines += [*(f"{note}  " for note in notes), ""]  # two spaces: a line break
+        for caption, rows in sections:
+            if caption:
+                lines += [f"### {caption}", ""]
+            lines += [*_markdown(rows), ""]
+        return "\n".join(lines)
     if fmt != "text":
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return "\n".join([heading, "", *_aligned(cases), "", texts("report.rooms"), *_aligned(rooms)])
+    lines = [heading, *notes]
+    for caption, rows in sections:
+        lines.append("")
+        if caption:
+            lines.append(caption)
+        lines += _aligned(rows)
+    return "\n".join(lines)
 
 
 def _width(text: str) -> int:
@@ -351,18 +384,24 @@ def _markdown(rows: Sequence[Sequence[str]]) -> list[str]:
 # --- chat commands ---------------------------------------------------------------------------
 
 
+def asked_month(ctx: Context, command: Command) -> tuple[int, int]:
+    """The month a report command names (YYYY-MM), or this month (county time) when none;
+    a month not yet begun is refused."""
+    now_local = ctx.now.astimezone(ctx.settings.tz)
+    if not command.args.strip():
+        return now_local.year, now_local.month
+    try:
+        year, month = parse_month(command.args)
+    except ValueError:
+        raise UsageError(ctx.texts("usage.bad_month")) from None
+    if (year, month) > (now_local.year, now_local.month):
+        raise UsageError(ctx.texts("usage.future_month", month=f"{year}-{month:02d}"))
+    return year, month
+
+
 @router.command("report", role="officer", usage="usage.cmd.report")
 async def report(ctx: Context, command: Command) -> None:
-    now_local = ctx.now.astimezone(ctx.settings.tz)
-    if command.args.strip():
-        try:
-            year, month = parse_month(command.args)
-        except ValueError:
-            raise UsageError(ctx.texts("usage.bad_month")) from None
-        if (year, month) > (now_local.year, now_local.month):
-            raise UsageError(ctx.texts("usage.future_month", month=f"{year}-{month:02d}"))
-    else:
-        year, month = now_local.year, now_local.month
+    year, month = asked_month(ctx, command)
     built = build_report(ctx.session, ctx.settings, year, month, now=ctx.now)
     ctx.reply(render(built, ctx.texts, ctx.settings, "text"))
 
@@ -376,7 +415,7 @@ async def info(ctx: Context, command: Command) -> None:
     ctx.session.add(InfoPost(at=ctx.now, kind="post", title=privacy.mask(text).text))
     ctx.session.flush()
     local = ctx.now.astimezone(ctx.settings.tz)
-    start = _month_start(local.year, local.month, ctx.settings)
+    start = month_start(local.year, local.month, ctx.settings)
     count = ctx.session.exec(
         select(func.count()).select_from(InfoPost).where(InfoPost.at >= start)
     ).one()
