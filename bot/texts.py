@@ -181,6 +181,7 @@ KO: dict[str, str] = {
     "usage.cmd.extend": "/extend 접수번호 일수 사유",
     "usage.cmd.report": "/report [YYYY-MM]",
     "usage.cmd.info": "/info 정보 제공 내용 (정보 제공 건수로 기록)",
+    "usage.cmd.answers": "/answers [YYYY-MM] (FAQ 항목별 답변 수와 '찾는 답이 아님' 수)",
     "usage.cmd.role": "/role @사용자 officer|admin|resident",
     "usage.cmd.notice": (
         '/notice at 2026-12-01 09:00 groups 청년 내용 (또는 every "0 9 * * MON" · now) · '
@@ -213,6 +214,22 @@ KO: dict[str, str] = {
     "report.grand_total": "총계",
     "report.info_recorded": (
         "정보 제공 1건을 기록했습니다 ({year}년 {month}월 정보 제공 {count}건)."
+    ),
+    # --- FAQ answers per entry (/answers) -------------------------------------------------------
+    "answers.title": "[{county} FAQ 답변 현황] {year}년 {month}월 ({cutoff} 기준)",
+    "answers.col.entry": "항목",
+    "answers.col.question": "질문",
+    "answers.col.answered": "답변",
+    "answers.col.turned_down": "찾는 답 아님",
+    "answers.gone": "(지금 FAQ에 없는 항목)",
+    "answers.summary": (
+        "봇이 FAQ로 답한 질문 {answered}건, 주민이 '찾는 답이 아니에요'라고 한 답변 {turned_down}건"
+    ),
+    "answers.passed_on": "FAQ로 답하지 못해 담당자에게 넘긴 질문 {count}건 (단순 질의 접수)",
+    "answers.unused": "이달 한 번도 답하지 않은 항목 {count}개: {entries}",
+    "answers.unused_more": "외 {count}개",
+    "answers.more": (
+        "표에는 {count}개 항목 중 {shown}개만 보입니다. 전체는 서버에서 sotong answers 로 보세요."
     ),
     "platform.telegram": "텔레그램",
     "platform.slack": "슬랙",
@@ -522,6 +539,7 @@ EN: dict[str, str] = {
     "usage.cmd.extend": "/extend RECEIPT days reason",
     "usage.cmd.report": "/report [YYYY-MM]",
     "usage.cmd.info": "/info what was posted (counted as information provided)",
+    "usage.cmd.answers": "/answers [YYYY-MM] (answers and misses per FAQ entry)",
     "usage.cmd.role": "/role @user officer|admin|resident",
     "usage.cmd.notice": (
         '/notice at 2026-12-01 09:00 groups 청년 text (or every "0 9 * * MON" · now) · '
@@ -550,6 +568,22 @@ EN: dict[str, str] = {
     "report.subtotal": "Subtotal",
     "report.grand_total": "Grand total",
     "report.info_recorded": "Recorded 1 information post ({year}-{month:02d}: {count} in all).",
+    "answers.title": "[{county} FAQ answers] {year}-{month:02d} (as of {cutoff})",
+    "answers.col.entry": "Entry",
+    "answers.col.question": "Question",
+    "answers.col.answered": "Answered",
+    "answers.col.turned_down": "Not what was asked",
+    "answers.gone": "(no longer in the FAQ)",
+    "answers.summary": (
+        "The bot answered {answered} question(s) from the FAQ; residents said {turned_down} "
+        "answer(s) were not what they asked"
+    ),
+    "answers.passed_on": "Questions the FAQ could not answer, passed to officers: {count}",
+    "answers.unused": "Entries not used once this month ({count}): {entries}",
+    "answers.unused_more": "and {count} more",
+    "answers.more": (
+        "The table shows {shown} of {count} entries; run `sotong answers` on the server for all."
+    ),
     "platform.telegram": "Telegram",
     "platform.slack": "Slack",
     "platform.webchat": "Web chat",

@@ -211,6 +211,18 @@ class FaqOffer(SQLModel, table=True):
     answered: bool = False
 
 
+class FaqUse(SQLModel, table=True):
+    """An FAQ answer the bot gave, or a resident saying one was not what they asked: counted per
+    entry and month (`/answers`), so officers see which entries serve and which miss. It holds
+    no words and no person, so it outlives erasure."""
+
+    __tablename__ = "faq_use"
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str
+    at: datetime = _when(index=True)
+    turned_down: bool = False
+
+
 class RecentQuestion(SQLModel, table=True):
     """A question a resident just asked in a room, holding no words: a neighbour's message
     right after it, or in the thread it opened, that asks nothing is most likely the answer

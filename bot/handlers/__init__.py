@@ -16,7 +16,7 @@ def build_router() -> Router:
 
     Imported here, not at the top, so `bot.handlers.commands` (the CLI) loads nothing heavy.
     """
-    from bot.handlers import admin, intake, notices, officer, report, status, teaching
+    from bot.handlers import admin, answers, intake, notices, officer, report, status, teaching
     from bot.handlers import help as help_commands
     from bot.router import Router
 
@@ -26,6 +26,7 @@ def build_router() -> Router:
         officer.router,
         teaching.router,
         report.router,
+        answers.router,
         status.router,
         admin.router,
         notices.router,

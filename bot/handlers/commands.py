@@ -1,6 +1,6 @@
-"""`sotong officer add|remove|list`, `sotong privacy erase`, `sotong report` and
-`sotong learned`: the queue's administration from the county's server, where whoever runs them
-already holds the database.
+"""`sotong officer add|remove|list`, `sotong privacy erase`, `sotong report`,
+`sotong answers` and `sotong learned`: the queue's administration from the county's server,
+where whoever runs them already holds the database.
 
 Storage and handlers are imported when a subcommand runs, so registering costs `sotong` nothing.
 """
@@ -58,6 +58,15 @@ def register(sub: Any) -> None:
     report.add_argument("--month", help="YYYY-MM (default: this month, county time)")
     report.add_argument("--format", choices=["text", "csv", "markdown"], default="text")
     report.set_defaults(func=_guarded(_report))
+
+    answers = sub.add_parser(
+        "answers",
+        help="how the FAQ answered residents in a month: answers and misses per entry",
+        parents=[database],
+    )
+    answers.add_argument("--month", help="YYYY-MM (default: this month, county time)")
+    answers.add_argument("--format", choices=["text", "csv", "markdown"], default="text")
+    answers.set_defaults(func=_guarded(_answers))
 
     learned = sub.add_parser(
         "learned",
@@ -197,25 +206,57 @@ def _configured(session: Session, settings: Settings, person: Person) -> bool:
     return any(settings.officer(i.platform, i.user_id) for i in _accounts(session, person))
 
 
+def _month(args: argparse.Namespace, settings: Settings) -> tuple[int, int] | None:
+    """The month of --month, or this month (county time); None (after a line on stderr) when
+    --month is not one."""
+    from bot.handlers.report import parse_month
+    from storage.models import utcnow
+
+    if not args.month:
+        local = utcnow().astimezone(settings.tz)
+        return local.year, local.month
+    try:
+        return parse_month(args.month)
+    except ValueError as exc:
+        print(f"{exc}", file=sys.stderr)
+        return None
+
+
+def _print_table(text: str, fmt: str) -> None:
+    sys.stdout.write(text)
+    if fmt == "text":
+        sys.stdout.write("\n")
+
+
 def _report(args: argparse.Namespace, settings: Settings, session: Session) -> int:
-    from bot.handlers.report import build_report, parse_month, render
+    from bot.handlers.report import build_report, render
     from bot.texts import Texts
     from storage.models import utcnow
 
-    now = utcnow()
-    if args.month:
-        try:
-            year, month = parse_month(args.month)
-        except ValueError as exc:
-            print(f"{exc}", file=sys.stderr)
-            return 2
-    else:
-        local = now.astimezone(settings.tz)
-        year, month = local.year, local.month
-    report = build_report(session, settings, year, month, now=now)
-    sys.stdout.write(render(report, Texts(settings.locale), settings, args.format))
-    if args.format == "text":
-        sys.stdout.write("\n")
+    month = _month(args, settings)
+    if month is None:
+        return 2
+    report = build_report(session, settings, *month, now=utcnow())
+    _print_table(render(report, Texts(settings.locale), settings, args.format), args.format)
+    return 0
+
+
+def _answers(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from bot.faq import FaqError, load_entries
+    from bot.handlers.answers import build, render
+    from bot.texts import Texts
+    from storage.models import utcnow
+
+    month = _month(args, settings)
+    if month is None:
+        return 2
+    try:
+        entries = load_entries(settings.faq)
+    except FaqError as exc:
+        print(f"faq error: {exc}", file=sys.stderr)
+        return 2
+    report = build(session, settings, entries, *month, now=utcnow())
+    _print_table(render(report, Texts(settings.locale), settings, args.format), args.format)
     return 0
 
 

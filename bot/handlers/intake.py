@@ -14,7 +14,7 @@ from __future__ import annotations
 from bot import privacy
 from bot.context import Context
 from bot.faq import FaqSource, understand
-from bot.handlers import offers, turns
+from bot.handlers import answers, offers, turns
 from bot.handlers.queue import TicketQueue
 from bot.messages import Message
 from bot.router import Router
@@ -69,6 +69,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         if decision.outcome == "answer" and decision.entry is not None:
             key = "faq.answer" if decision.sure else "faq.answer_about"
             reply = ctx.texts(key, answer=decision.entry.answer, question=decision.entry.question)
+            answers.record(ctx, decision.entry.id)
             if result.urgent:  # answered, and an officer still hears of it at once
                 ctx.reply(reply)
                 _take_in(ctx, queue, "question", "ticket.received", urgent=True)

@@ -22,6 +22,7 @@ from sqlmodel import col, delete, select
 
 from bot.context import Context
 from bot.faq import FaqEntry, FaqIndex
+from bot.handlers import answers
 from bot.handlers.queue import TicketQueue
 from bot.messages import Event
 from storage.models import FaqOffer
@@ -91,6 +92,7 @@ def settle(ctx: Context, index: FaqIndex, queue: TicketQueue) -> bool:
     picked = offered[int(number.group(1)) - 1] if number else _titled(text, offered)
     if picked is not None:
         ctx.reply(ctx.texts("faq.answer", answer=picked.answer))
+        answers.record(ctx, picked.id)
         return True
     if _NONE.match(text) or text == ctx.texts("faq.offer_none"):
         queue.open(ctx, "question", confirmation="faq.unknown", asked=_asked(ctx, offer))
@@ -108,6 +110,7 @@ def _turned_down(ctx: Context, offer: FaqOffer, index: FaqIndex, queue: TicketQu
     bare = text == ctx.texts("faq.not_it") or bool(_NONE.match(text))  # the button, 아니요
     if not ((bare or _NOT_IT.match(text)) and (event.addressed or ctx.mode == "direct")):
         return False
+    answers.record(ctx, offer.entry_ids, turned_down=True)
     entry = index.entry(offer.entry_ids)
     missed = entry.question if entry else offer.entry_ids
     asked = _asked(ctx, offer, "" if bare else text)

@@ -1,0 +1,157 @@
+"""How the FAQ served residents in a month, entry by entry: `/answers [YYYY-MM]` (officers)
+and `sotong answers [--month YYYY-MM] [--format text|csv|markdown]`.
+
+Every answer the bot gives is counted, and so is every resident who says one is not what they
+asked (the "찾는 답이 아니에요" button, or 아니요 … to the bot). Officers hear of each miss as
+it happens; this table shows which entries miss again and again, so they can fix those first:
+an answer that does not answer what residents ask in those words, or words another entry
+should take (`/faq` on the ticket teaches them). Entries never used at all may be worded
+unlike residents. Beside them, the month's question tickets: what the FAQ could not answer.
+
+Question tickets are counted by their category as it stands now (an officer may refile one
+with `/kind`), and without those merged into another.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from bot.config import Settings
+from bot.context import Context
+from bot.faq import FaqEntry, FaqSource
+from bot.handlers.report import Period, asked_month, layout, month_start, title
+from bot.messages import Command
+from bot.router import Router
+from bot.texts import Texts
+from storage.models import FaqUse, Ticket
+
+router = Router("answers")
+
+IN_CHAT = 15  # entries a chat table lists; `sotong answers` lists them all
+UNUSED_NAMED = 10  # unused entries named by id before "외 N개"
+QUESTION_WIDTH = 24  # characters of an entry's question the table shows
+
+
+def record(ctx: Context, entry_id: str, *, turned_down: bool = False) -> None:
+    """Count an answer with entry `entry_id` just given, or (`turned_down`) said not to be
+    what the resident asked."""
+    ctx.session.add(FaqUse(entry_id=entry_id, at=ctx.now, turned_down=turned_down))
+
+
+@dataclass(frozen=True)
+class EntryUse:
+    entry_id: str
+    question: str | None
+    """None when the entry is no longer in the FAQ."""
+    answered: int
+    turned_down: int
+
+
+@dataclass(frozen=True)
+class AnswersReport:
+    period: Period
+    used: list[EntryUse]
+    """Entries answered with (or turned down) in the month, the most turned down first."""
+    unused: list[str]
+    """Ids of the FAQ's entries not answered with once, in FAQ order."""
+    passed_on: int
+    """Question tickets received in the month: questions the FAQ could not answer."""
+
+    @property
+    def answered(self) -> int:
+        return sum(use.answered for use in self.used)
+
+    @property
+    def turned_down(self) -> int:
+        return sum(use.turned_down for use in self.used)
+
+
+def build(
+    session: Session,
+    settings: Settings,
+    entries: Sequence[FaqEntry],
+    year: int,
+    month: int,
+    *,
+    now: datetime,
+) -> AnswersReport:
+    """The answers given in `year`-`month` as they stand at `now` (or at that month's end)."""
+    period = Period.of(settings, year, month, now=now)
+    start = month_start(year, month, settings)
+    rows = session.exec(
+        select(FaqUse.entry_id, FaqUse.turned_down, func.count())
+        .where(FaqUse.at >= start, period.by_cutoff(FaqUse.at))
+        .group_by(FaqUse.entry_id, FaqUse.turned_down)
+    ).all()
+    answered: Counter[str] = Counter()
+    turned_down: Counter[str] = Counter()
+    for entry_id, down, count in rows:
+        (turned_down if down else answered)[entry_id] += count
+    questions = {entry.id: entry.question for entry in entries}
+    used = [
+        EntryUse(entry_id, questions.get(entry_id), answered[entry_id], turned_down[entry_id])
+        for entry_id in answered.keys() | turned_down.keys()
+    ]
+    used.sort(key=lambda use: (-use.turned_down, -use.answered, use.entry_id))
+    passed_on = session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.category == "question",
+            col(Ticket.merged_into_id).is_(None),
+            Ticket.created_at >= start,
+            period.by_cutoff(Ticket.created_at),
+        )
+    ).one()
+    unused = [entry.id for entry in entries if entry.id not in answered]
+    return AnswersReport(period, used, unused, passed_on)
+
+
+def render(
+    report: AnswersReport,
+    texts: Texts,
+    settings: Settings,
+    fmt: str = "text",
+    *,
+    limit: int | None = None,
+) -> str:
+    """The table of entries used, under a summary; in chat the first `limit` entries only."""
+    zero = "0" if fmt == "csv" else "-"
+
+    def cell(value: int) -> str:
+        return str(value) if value else zero
+
+    shown = report.used if limit is None else report.used[:limit]
+    columns = ("entry", "question", "answered", "turned_down")
+    rows = [[texts(f"answers.col.{column}") for column in columns]]
+    for use in shown:
+        question = use.question if use.question is not None else texts("answers.gone")
+        if fmt != "csv" and len(question) > QUESTION_WIDTH:
+            question = question[: QUESTION_WIDTH - 1] + "…"
+        rows.append([use.entry_id, question, cell(use.answered), cell(use.turned_down)])
+    rows.append([texts("report.total"), "", cell(report.answered), cell(report.turned_down)])
+    notes = [
+        texts("answers.summary", answered=report.answered, turned_down=report.turned_down),
+        texts("answers.passed_on", count=report.passed_on),
+    ]
+    if report.unused:
+        named = ", ".join(report.unused[:UNUSED_NAMED])
+        if len(report.unused) > UNUSED_NAMED:
+            named += " " + texts("answers.unused_more", count=len(report.unused) - UNUSED_NAMED)
+        notes.append(texts("answers.unused", count=len(report.unused), entries=named))
+    if len(shown) < len(report.used):
+        notes.append(texts("answers.more", shown=len(shown), count=len(report.used)))
+    heading = title("answers.title", report.period, texts, settings)
+    return layout(fmt, heading, [("", rows)], notes)
+
+
+@router.command("answers", role="officer", usage="usage.cmd.answers")
+async def answers(ctx: Context, command: Command, faq: FaqSource) -> None:
+    year, month = asked_month(ctx, command)
+    built = build(ctx.session, ctx.settings, faq.index.entries, year, month, now=ctx.now)
+    ctx.reply(render(built, ctx.texts, ctx.settings, limit=IN_CHAT))

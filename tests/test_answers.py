@@ -1,0 +1,162 @@
+"""How the FAQ served residents in a month: over a November, residents ask, are answered, pick
+among choices, turn an answer down or ask what no entry answers; then `/answers` and
+`sotong answers` must show each entry's answers and misses, the questions passed on and the
+entries nobody needed.
+
+The month is in 2024 so that `sotong answers` (which reads the wall clock) sees it as past.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+
+from bot.config import load_settings
+from bot.handlers.answers import build, render
+from bot.texts import Texts
+from storage.db import session_scope
+from tests.conftest import write_config
+from tests.conversation import KST, Conversation
+from tests.test_officer import officer
+from tests.test_privacy_erase import sotong
+from tests.test_report import rows
+
+FAQ = """
+- id: food-waste-bags
+  question: 음식물 쓰레기 봉투는 어디서 사나요?
+  answer: 음식물 쓰레기 봉투는 읍내 마트와 편의점에서 팝니다.
+- id: library-hours
+  question: 군립 도서관 운영 시간
+  answer: 군립 도서관은 화요일부터 일요일까지 오전 9시부터 오후 6시까지 엽니다.
+- id: pool-weekday
+  question: 수영장 평일 이용 시간
+  answer: 군민 수영장은 평일 오전 6시부터 오후 9시까지 엽니다.
+- id: pool-weekend
+  question: 수영장 주말 이용 시간
+  answer: 군민 수영장은 주말에 오전 9시부터 오후 6시까지 엽니다.
+- id: bulky-waste
+  question: 대형 폐기물은 어떻게 버리나요?
+  answer: 대형 폐기물은 읍면사무소나 군 누리집에서 신고하고 스티커를 붙여 내놓습니다.
+"""
+BAGS = "음식물 쓰레기 봉투는 어디서 사나요?"
+NOT_IT = "찾는 답이 아니에요"
+
+
+def kst(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2024, month, day, hour, tzinfo=KST)
+
+
+@pytest.fixture
+def config(tmp_path, database_url):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(FAQ, encoding="utf-8")
+    return write_config(tmp_path, database_url, faq=faq)
+
+
+@pytest.fixture
+async def bot(config):
+    conversation = Conversation(load_settings(config, environ={}))
+    await conversation.start()
+    yield conversation
+    await conversation.stop()
+
+
+@pytest.fixture
+async def november(bot):
+    """The month as it happened, with an answer on either side of it."""
+    await bot.say("mom-1", BAGS, room=None, at=kst(10, 31))  # October's
+
+    await bot.say("mom-2", BAGS, room=None, at=kst(11, 4))
+    assert "편의점" in bot.pop_text()
+    await bot.say("mom-2", NOT_IT, room=None)  # they wanted the bins, not the bags
+    await bot.say("mom-3", BAGS, room=None)
+    await bot.say("mom-3", "감사합니다", room=None)  # thanks turn nothing down
+    await bot.say("head-1", "도서관 몇 시까지 해요?", room="heads", mention=True, at=kst(11, 5))
+    bot.sent.clear()
+    await bot.say("mom-4", "수영장 몇 시까지 해요?", room=None, at=kst(11, 6))
+    choices = bot.pop()
+    await bot.say("mom-4", "1", room=None)  # a choice picked is an answer given
+    await bot.say("mom-5", "보건소 독감 예방접종 언제 해요?", room=None, at=kst(11, 7))
+
+    await bot.say("mom-6", BAGS, room=None, at=kst(12, 2))  # December's
+    bot.sent.clear()
+    return choices.quick_replies[0]
+
+
+async def test_an_officer_sees_which_entries_answered_and_which_missed(bot, november):
+    picked = {"수영장 평일 이용 시간": "pool-weekday", "수영장 주말 이용 시간": "pool-weekend"}
+    pool = picked[november]
+    other_pool = next(entry for entry in picked.values() if entry != pool)
+    text = await officer(bot, "/answers 2024-11")
+    assert text.startswith("[시험군 FAQ 답변 현황] 2024년 11월 (2024-11-30 23:59 기준)")
+    assert "봇이 FAQ로 답한 질문 4건, 주민이 '찾는 답이 아니에요'라고 한 답변 1건" in text
+    assert "FAQ로 답하지 못해 담당자에게 넘긴 질문 2건" in text  # the bags turned down, 보건소
+    assert f"이달 한 번도 답하지 않은 항목 2개: {other_pool}, bulky-waste" in text
+    table = rows(text)
+    assert table["항목"] == ["질문", "답변", "찾는 답 아님"]
+    assert table["food-waste-bags"] == ["음식물 쓰레기 봉투는 어디서 사나요?", "2", "1"]
+    assert table["library-hours"] == ["군립 도서관 운영 시간", "1", "-"]
+    assert table[pool] == [november, "1", "-"]
+    assert table["합계"] == ["", "4", "1"]
+    assert list(table)[1] == "food-waste-bags"  # the most turned down first
+
+
+async def test_this_month_is_the_default_and_counts_up_to_now(bot, november):
+    text = await officer(bot, "/answers")
+    assert "2024년 12월" in text and "봇이 FAQ로 답한 질문 1건" in text
+    assert rows(text)["food-waste-bags"][1:] == ["1", "-"]
+
+
+@pytest.mark.parametrize("month", ["2024-13", "다음 달"])
+async def test_a_month_that_is_not_one_is_asked_again(bot, month):
+    bot.clock.set(kst(11, 1))
+    assert "월을 YYYY-MM 형식으로 적어 주세요" in await officer(bot, f"/answers {month}")
+
+
+async def test_residents_cannot_see_the_table(bot):
+    await bot.say("mom-1", "/answers", room=None, at=kst(11, 1))
+    assert "담당 공무원만" in bot.pop_text()
+
+
+async def test_the_server_prints_every_entry_for_a_spreadsheet(bot, november, config):
+    result = sotong(config, "answers", "--month", "2024-11", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = list(csv.reader(io.StringIO(result.stdout)))
+    assert table[0] == ["항목", "질문", "답변", "찾는 답 아님"]
+    assert table[1] == ["food-waste-bags", BAGS, "2", "1"]
+    assert table[-1] == ["합계", "", "4", "1"]
+    assert len(table) == 5
+
+
+async def test_an_entry_taken_out_of_the_faq_keeps_its_count(bot, november, config, tmp_path):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(FAQ.replace("- id: library-hours", "- id: library-open"), encoding="utf-8")
+    result = sotong(config, "answers", "--month", "2024-11")
+    assert result.returncode == 0, result.stderr
+    assert rows(result.stdout)["library-hours"] == ["(지금 FAQ에 없는 항목)", "1", "-"]
+    assert "library-open" in result.stdout.split("답하지 않은 항목", 1)[1]
+
+
+async def test_the_server_refuses_a_bad_month_or_faq(config, tmp_path):
+    result = sotong(config, "answers", "--month", "November")
+    assert result.returncode == 2 and "not a month: 'November'" in result.stderr
+    (tmp_path / "faq.yaml").write_text("- id: Bad Id\n  question: q\n", encoding="utf-8")
+    result = sotong(config, "answers")
+    assert result.returncode == 2 and "faq error" in result.stderr and "faq.yaml" in result.stderr
+
+
+async def test_a_chat_table_lists_the_first_entries_and_says_where_the_rest_are(bot, november):
+    settings = bot.settings
+    with session_scope(bot.app.engine) as session:
+        built = build(
+            session, settings, bot.app.services["faq"].index.entries, 2024, 11, now=kst(12, 2)
+        )
+    text = render(built, Texts("ko"), settings, limit=1)
+    assert "표에는 3개 항목 중 1개만 보입니다" in text
+    assert "library-hours" not in text and rows(text)["합계"] == ["", "4", "1"]
+    english = render(built, Texts("en"), settings, fmt="markdown")
+    assert "## [시험군 FAQ answers] 2024-11 (as of 2024-11-30 23:59)" in english
+    assert "| food-waste-bags | 음식물 쓰레기 봉투는 어디서 사나요? | 2 | 1 |" in english
