@@ -76,6 +76,9 @@ KO: dict[str, str] = {
         "봇이 '{question}' 항목으로 답했지만 주민이 찾던 답이 아니라고 했습니다. "
         "맞는 항목이 있으면 /faq {receipt} 로 알려 주세요."
     ),
+    "officer.answer_missed_again": (
+        "이 항목의 답이 이달 찾던 답이 아니라는 말을 들은 것은 {times}번째입니다 (/answers)."
+    ),
     "officer.follower": (
         "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
     ),
@@ -442,6 +445,9 @@ EN: dict[str, str] = {
     "officer.answer_missed": (
         'The bot answered with "{question}", but the resident said it was not what they asked. '
         "If an entry answers it, /faq {receipt} teaches the FAQ."
+    ),
+    "officer.answer_missed_again": (
+        "This entry's answer has missed {times} times this month (/answers)."
     ),
     "officer.follower": (
         "[{receipt}] Another resident reported the same ({count} following).\n{text}"

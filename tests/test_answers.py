@@ -104,6 +104,21 @@ async def test_an_officer_sees_which_entries_answered_and_which_missed(bot, nove
     assert list(table)[1] == "food-waste-bags"  # the most turned down first
 
 
+async def test_officers_hear_when_an_entry_misses_again_in_the_month(bot):
+    async def turned_down(user: str, when: datetime) -> str:
+        await bot.say(user, BAGS, room=None, at=when)
+        await bot.say(user, NOT_IT, room=None)
+        [notice] = [m.text for m in bot.to_officers() if m.text.startswith("[새 민원")]
+        bot.sent.clear()  # (and reminders of the earlier tickets' deadlines)
+        return notice
+
+    first = await turned_down("mom-1", kst(11, 4))
+    assert "찾던 답이 아니라고 했습니다" in first and "번째" not in first
+    again = await turned_down("mom-2", kst(11, 20))
+    assert "이달 찾던 답이 아니라는 말을 들은 것은 2번째입니다 (/answers)" in again
+    assert "번째" not in await turned_down("mom-3", kst(12, 1, 9))  # a new month
+
+
 async def test_this_month_is_the_default_and_counts_up_to_now(bot, november):
     text = await officer(bot, "/answers")
     assert "2024년 12월" in text and "봇이 FAQ로 답한 질문 1건" in text

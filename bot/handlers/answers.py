@@ -43,6 +43,22 @@ def record(ctx: Context, entry_id: str, *, turned_down: bool = False) -> None:
     ctx.session.add(FaqUse(entry_id=entry_id, at=ctx.now, turned_down=turned_down))
 
 
+def misses_this_month(ctx: Context, entry_id: str) -> int:
+    """How often residents said the answer with `entry_id` was not what they asked, this
+    month (county time), this message included once recorded."""
+    now = ctx.now.astimezone(ctx.settings.tz)
+    ctx.session.flush()
+    return ctx.session.exec(
+        select(func.count())
+        .select_from(FaqUse)
+        .where(
+            FaqUse.entry_id == entry_id,
+            col(FaqUse.turned_down),
+            FaqUse.at >= month_start(now.year, now.month, ctx.settings),
+        )
+    ).one()
+
+
 @dataclass(frozen=True)
 class EntryUse:
     entry_id: str

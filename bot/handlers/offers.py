@@ -112,9 +112,14 @@ def _turned_down(ctx: Context, offer: FaqOffer, index: FaqIndex, queue: TicketQu
         return False
     answers.record(ctx, offer.entry_ids, turned_down=True)
     entry = index.entry(offer.entry_ids)
-    missed = entry.question if entry else offer.entry_ids
-    asked = _asked(ctx, offer, "" if bare else text)
-    queue.open(ctx, "question", confirmation="faq.unknown", asked=asked, missed=missed)
+    queue.open(
+        ctx,
+        "question",
+        confirmation="faq.unknown",
+        asked=_asked(ctx, offer, "" if bare else text),
+        missed=entry.question if entry else offer.entry_ids,
+        missed_times=answers.misses_this_month(ctx, offer.entry_ids),
+    )
     return True
 
 

@@ -85,11 +85,13 @@ class TicketQueue:
         confirmation: str,
         asked: Event | None = None,
         missed: str | None = None,
+        missed_times: int = 1,
     ) -> Ticket:
         """A new ticket from the resident's message (or the earlier one `asked`, which the
         bot answered with choices none of which fitted, or with an answer `missed`, the
-        entry's question, which the resident said was not what they asked): the resident gets
-        its receipt number (texts key `confirmation`), then the officer room its summary."""
+        entry's question, which the resident said was not what they asked, the entry's
+        `missed_times`-th miss this month): the resident gets its receipt number (texts key
+        `confirmation`), then the officer room its summary."""
         event = asked or ctx.event
         received = ctx.now.astimezone(ctx.settings.tz)
         ticket = Ticket(
@@ -125,6 +127,8 @@ class TicketQueue:
             notice += "\n" + ctx.texts(
                 "officer.answer_missed", question=missed, receipt=ticket.receipt_no
             )
+            if missed_times > 1:  # an entry missing again and again is the one to fix
+                notice += " " + ctx.texts("officer.answer_missed_again", times=missed_times)
         ctx.to_officers(notice)
         return ticket
 
