@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 
 import pytest
+import yaml
 
 from bot.adapter import SendError
 from bot.adapters.slack import SlackAdapter
 from bot.assemble import platform_adapters
+from bot.handlers import build_router
 from bot.messages import Command, Event, MemberJoined, Message, Outgoing
 from bot.outbox import enqueue
 from bot.web import WebServer
 from storage import session_scope
+from tests.conftest import ROOT
 from tests.fakes import (
     ENVIRONMENT,
     KIM_SLACK,
@@ -284,3 +288,14 @@ async def test_a_news_link_is_a_titled_link_and_the_text_stays_as_written(slack,
         "[군청 소식] &lt;청년&gt; 창업 &amp; 교육\n"
         "<https://county.example/news?id=1&amp;p=2|자세히 보기>"
     )
+
+
+def test_the_app_manifest_in_the_docs_has_every_command_the_bot_knows():
+    """An officer's `/answers` in Slack reaches the bot only if the app declares it."""
+    docs = (ROOT / "docs" / "platforms.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(\s*display_information:.*?)```", docs, re.DOTALL)
+    assert block is not None
+    manifest = yaml.safe_load(re.sub(r"(?m)^ {3}", "", block.group(1)))
+    declared = {c["command"].removeprefix("/") for c in manifest["features"]["slash_commands"]}
+    telegram_only = {"start"}  # Telegram's own first message
+    assert set(build_router().commands()) - telegram_only <= declared
