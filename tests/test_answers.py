@@ -20,27 +20,22 @@ from bot.texts import Texts
 from storage.db import session_scope
 from tests.conftest import write_config
 from tests.conversation import KST, Conversation
+from tests.test_offers import POOL_FAQ
 from tests.test_officer import officer
 from tests.test_privacy_erase import sotong
 from tests.test_report import rows
 
-FAQ = """
-- id: food-waste-bags
-  question: 음식물 쓰레기 봉투는 어디서 사나요?
-  answer: 음식물 쓰레기 봉투는 읍내 마트와 편의점에서 팝니다.
+FAQ = (
+    POOL_FAQ
+    + """
 - id: library-hours
   question: 군립 도서관 운영 시간
   answer: 군립 도서관은 화요일부터 일요일까지 오전 9시부터 오후 6시까지 엽니다.
-- id: pool-weekday
-  question: 수영장 평일 이용 시간
-  answer: 군민 수영장은 평일 오전 6시부터 오후 9시까지 엽니다.
-- id: pool-weekend
-  question: 수영장 주말 이용 시간
-  answer: 군민 수영장은 주말에 오전 9시부터 오후 6시까지 엽니다.
 - id: bulky-waste
   question: 대형 폐기물은 어떻게 버리나요?
   answer: 대형 폐기물은 읍면사무소나 군 누리집에서 신고하고 스티커를 붙여 내놓습니다.
 """
+)
 BAGS = "음식물 쓰레기 봉투는 어디서 사나요?"
 NOT_IT = "찾는 답이 아니에요"
 
