@@ -8,12 +8,14 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG ?= config.yaml
 DATA   ?= ../shared/data
 
-.PHONY: run test eval bench train lint format clean migration
+.PHONY: run test eval bench train lint format clean migration lock
 
-$(STAMP): pyproject.toml
+# Installs the versions the suite last passed with (constraints.txt), so a fresh machine and CI
+# measure the same code as the notes and benchmarks did.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -40,6 +42,16 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The newest releases pyproject.toml allows, written to constraints.txt (then run make test)
+lock:
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install -q -e '.[dev]'
+	echo "# pip constraints: the versions make test last passed with (make lock renews them)" \
+		> constraints.txt
+	$(VENV)-lock/bin/python -m pip freeze --exclude-editable >> constraints.txt
+	rm -rf $(VENV)-lock
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-*
