@@ -224,6 +224,7 @@ KO: dict[str, str] = {
     "answers.col.question": "질문",
     "answers.col.answered": "답변",
     "answers.col.turned_down": "찾는 답 아님",
+    "answers.col.tickets": "넘긴 접수",
     "answers.gone": "(지금 FAQ에 없는 항목)",
     "answers.summary": (
         "봇이 FAQ로 답한 질문 {answered}건, 주민이 '찾는 답이 아니에요'라고 한 답변 {turned_down}건"
@@ -231,6 +232,7 @@ KO: dict[str, str] = {
     "answers.passed_on": "FAQ로 답하지 못해 담당자에게 넘긴 질문 {count}건 (단순 질의 접수)",
     "answers.unused": "이달 한 번도 답하지 않은 항목 {count}개: {entries}",
     "answers.unused_more": "외 {count}개",
+    "answers.tickets_more": "외 {count}건",
     "answers.more": (
         "표에는 {count}개 항목 중 {shown}개만 보입니다. 전체는 서버에서 sotong answers 로 보세요."
     ),
@@ -579,6 +581,7 @@ EN: dict[str, str] = {
     "answers.col.question": "Question",
     "answers.col.answered": "Answered",
     "answers.col.turned_down": "Not what was asked",
+    "answers.col.tickets": "Tickets",
     "answers.gone": "(no longer in the FAQ)",
     "answers.summary": (
         "The bot answered {answered} question(s) from the FAQ; residents said {turned_down} "
@@ -587,6 +590,7 @@ EN: dict[str, str] = {
     "answers.passed_on": "Questions the FAQ could not answer, passed to officers: {count}",
     "answers.unused": "Entries not used once this month ({count}): {entries}",
     "answers.unused_more": "and {count} more",
+    "answers.tickets_more": "and {count} more",
     "answers.more": (
         "The table shows {shown} of {count} entries; run `sotong answers` on the server for all."
     ),

@@ -214,13 +214,15 @@ class FaqOffer(SQLModel, table=True):
 class FaqUse(SQLModel, table=True):
     """An FAQ answer the bot gave, or a resident saying one was not what they asked: counted per
     entry and month (`/answers`), so officers see which entries serve and which miss. It holds
-    no words and no person, so it outlives erasure."""
+    no words and no person, so it outlives erasure; a miss names the question ticket it became,
+    where officers read what the resident asked."""
 
     __tablename__ = "faq_use"
     id: int | None = Field(default=None, primary_key=True)
     entry_id: str
     at: datetime = _when(index=True)
     turned_down: bool = False
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
 
 
 class RecentQuestion(SQLModel, table=True):

@@ -91,33 +91,52 @@ async def test_an_officer_sees_which_entries_answered_and_which_missed(bot, nove
     assert "FAQ로 답하지 못해 담당자에게 넘긴 질문 2건" in text  # the bags turned down, 보건소
     assert f"이달 한 번도 답하지 않은 항목 2개: {other_pool}, bulky-waste" in text
     table = rows(text)
-    assert table["항목"] == ["질문", "답변", "찾는 답 아님"]
-    assert table["food-waste-bags"] == ["음식물 쓰레기 봉투는 어디서 사나요?", "2", "1"]
-    assert table["library-hours"] == ["군립 도서관 운영 시간", "1", "-"]
-    assert table[pool] == [november, "1", "-"]
-    assert table["합계"] == ["", "4", "1"]
+    assert table["항목"] == ["질문", "답변", "찾는 답 아님", "넘긴 접수"]
+    # the miss became the month's first ticket: there the officer reads what was asked
+    assert table["food-waste-bags"] == [
+        "음식물 쓰레기 봉투는 어디서 사나요?",
+        "2",
+        "1",
+        "2024-0001",
+    ]
+    assert table["library-hours"] == ["군립 도서관 운영 시간", "1", "-", "-"]
+    assert table[pool] == [november, "1", "-", "-"]
+    assert table["합계"] == ["", "4", "1", ""]
     assert list(table)[1] == "food-waste-bags"  # the most turned down first
+    card = await officer(bot, "/ticket 2024-0001")
+    assert BAGS in card and "찾던 내용이 아님" in card
+
+
+async def turned_down(bot: Conversation, user: str, when: datetime) -> str:
+    """A resident asks for the bags and says the answer is not it: the officers' notice."""
+    await bot.say(user, BAGS, room=None, at=when)
+    await bot.say(user, NOT_IT, room=None)
+    [notice] = [m.text for m in bot.to_officers() if m.text.startswith("[새 민원")]
+    bot.sent.clear()  # (and reminders of the earlier tickets' deadlines)
+    return notice
 
 
 async def test_officers_hear_when_an_entry_misses_again_in_the_month(bot):
-    async def turned_down(user: str, when: datetime) -> str:
-        await bot.say(user, BAGS, room=None, at=when)
-        await bot.say(user, NOT_IT, room=None)
-        [notice] = [m.text for m in bot.to_officers() if m.text.startswith("[새 민원")]
-        bot.sent.clear()  # (and reminders of the earlier tickets' deadlines)
-        return notice
-
-    first = await turned_down("mom-1", kst(11, 4))
+    first = await turned_down(bot, "mom-1", kst(11, 4))
     assert "찾던 답이 아니라고 했습니다" in first and "번째" not in first
-    again = await turned_down("mom-2", kst(11, 20))
+    again = await turned_down(bot, "mom-2", kst(11, 20))
     assert "이달 찾던 답이 아니라는 말을 들은 것은 2번째입니다 (/answers)" in again
-    assert "번째" not in await turned_down("mom-3", kst(12, 1, 9))  # a new month
+    assert "번째" not in await turned_down(bot, "mom-3", kst(12, 1, 9))  # a new month
+
+
+async def test_a_chat_table_names_an_entrys_first_missed_tickets(bot, config):
+    for day in (3, 5, 9, 12):
+        await turned_down(bot, f"mom-{day}", kst(11, day))
+    in_chat = rows(await officer(bot, "/answers 2024-11"))["food-waste-bags"]
+    assert in_chat[1:] == ["4", "4", "2024-0001 2024-0002 2024-0003 외 1건"]
+    result = sotong(config, "answers", "--month", "2024-11")
+    assert rows(result.stdout)["food-waste-bags"][3] == "2024-0001 2024-0002 2024-0003 2024-0004"
 
 
 async def test_this_month_is_the_default_and_counts_up_to_now(bot, november):
     text = await officer(bot, "/answers")
     assert "2024년 12월" in text and "봇이 FAQ로 답한 질문 1건" in text
-    assert rows(text)["food-waste-bags"][1:] == ["1", "-"]
+    assert rows(text)["food-waste-bags"][1:] == ["1", "-", "-"]
 
 
 @pytest.mark.parametrize("month", ["2024-13", "다음 달"])
@@ -135,9 +154,9 @@ async def test_the_server_prints_every_entry_for_a_spreadsheet(bot, november, co
     result = sotong(config, "answers", "--month", "2024-11", "--format", "csv")
     assert result.returncode == 0, result.stderr
     table = list(csv.reader(io.StringIO(result.stdout)))
-    assert table[0] == ["항목", "질문", "답변", "찾는 답 아님"]
-    assert table[1] == ["food-waste-bags", BAGS, "2", "1"]
-    assert table[-1] == ["합계", "", "4", "1"]
+    assert table[0] == ["항목", "질문", "답변", "찾는 답 아님", "넘긴 접수"]
+    assert table[1] == ["food-waste-bags", BAGS, "2", "1", "2024-0001"]
+    assert table[-1] == ["합계", "", "4", "1", ""]
     assert len(table) == 5
 
 
@@ -146,7 +165,7 @@ async def test_an_entry_taken_out_of_the_faq_keeps_its_count(bot, november, conf
     faq.write_text(FAQ.replace("- id: library-hours", "- id: library-open"), encoding="utf-8")
     result = sotong(config, "answers", "--month", "2024-11")
     assert result.returncode == 0, result.stderr
-    assert rows(result.stdout)["library-hours"] == ["(지금 FAQ에 없는 항목)", "1", "-"]
+    assert rows(result.stdout)["library-hours"] == ["(지금 FAQ에 없는 항목)", "1", "-", "-"]
     assert "library-open" in result.stdout.split("답하지 않은 항목", 1)[1]
 
 
@@ -166,7 +185,9 @@ async def test_a_chat_table_lists_the_first_entries_and_says_where_the_rest_are(
         )
     text = render(built, Texts("ko"), settings, limit=1)
     assert "표에는 3개 항목 중 1개만 보입니다" in text
-    assert "library-hours" not in text and rows(text)["합계"] == ["", "4", "1"]
+    assert "library-hours" not in text and rows(text)["합계"] == ["", "4", "1", ""]
     english = render(built, Texts("en"), settings, fmt="markdown")
     assert "## [시험군 FAQ answers] 2024-11 (as of 2024-11-30 23:59)" in english
-    assert "| food-waste-bags | 음식물 쓰레기 봉투는 어디서 사나요? | 2 | 1 |" in english
+    assert (
+        "| food-waste-bags | 음식물 쓰레기 봉투는 어디서 사나요? | 2 | 1 | 2024-0001 |" in english
+    )

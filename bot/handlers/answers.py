@@ -5,8 +5,9 @@ Every answer the bot gives is counted, and so is every resident who says one is 
 asked (the "찾는 답이 아니에요" button, or 아니요 … to the bot). Officers hear of each miss as
 it happens; this table shows which entries miss again and again, so they can fix those first:
 an answer that does not answer what residents ask in those words, or words another entry
-should take (`/faq` on the ticket teaches them). Entries never used at all may be worded
-unlike residents. Beside them, the month's question tickets: what the FAQ could not answer.
+should take (`/faq` on the ticket, which the table names, teaches them). Entries never used at
+all may be worded unlike residents. Beside them, the month's question tickets: what the FAQ
+could not answer.
 
 Question tickets are counted by their category as it stands now (an officer may refile one
 with `/kind`), and without those merged into another.
@@ -35,12 +36,15 @@ router = Router("answers")
 IN_CHAT = 15  # entries a chat table lists; `sotong answers` lists them all
 UNUSED_NAMED = 10  # unused entries named by id before "외 N개"
 QUESTION_WIDTH = 24  # characters of an entry's question the table shows
+TICKETS_IN_CHAT = 3  # missed tickets a chat table names per entry before "외 N건"
 
 
-def record(ctx: Context, entry_id: str, *, turned_down: bool = False) -> None:
+def record(ctx: Context, entry_id: str, *, turned_down: bool = False) -> FaqUse:
     """Count an answer with entry `entry_id` just given, or (`turned_down`) said not to be
-    what the resident asked."""
-    ctx.session.add(FaqUse(entry_id=entry_id, at=ctx.now, turned_down=turned_down))
+    what the resident asked; the ticket that miss becomes is set on what this returns."""
+    use = FaqUse(entry_id=entry_id, at=ctx.now, turned_down=turned_down)
+    ctx.session.add(use)
+    return use
 
 
 def misses_this_month(ctx: Context, entry_id: str) -> int:
@@ -66,6 +70,8 @@ class EntryUse:
     """None when the entry is no longer in the FAQ."""
     answered: int
     turned_down: int
+    tickets: tuple[str, ...] = ()
+    """Receipt numbers of the question tickets its misses became, the first first."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,23 @@ def build(
     turned_down: Counter[str] = Counter()
     for entry_id, down, count in rows:
         (turned_down if down else answered)[entry_id] += count
+    tickets: dict[str, list[str]] = {}
+    for entry_id, receipt in session.exec(
+        select(FaqUse.entry_id, Ticket.receipt_no)
+        .join(Ticket, col(FaqUse.ticket_id) == Ticket.id)
+        .where(FaqUse.at >= start, period.by_cutoff(FaqUse.at))
+        .order_by(col(FaqUse.at), col(FaqUse.id))
+    ):
+        tickets.setdefault(entry_id, []).append(receipt)
     questions = {entry.id: entry.question for entry in entries}
     used = [
-        EntryUse(entry_id, questions.get(entry_id), answered[entry_id], turned_down[entry_id])
+        EntryUse(
+            entry_id,
+            questions.get(entry_id),
+            answered[entry_id],
+            turned_down[entry_id],
+            tuple(tickets.get(entry_id, ())),
+        )
         for entry_id in answered.keys() | turned_down.keys()
     ]
     used.sort(key=lambda use: (-use.turned_down, -use.answered, use.entry_id))
@@ -136,21 +156,38 @@ def render(
     *,
     limit: int | None = None,
 ) -> str:
-    """The table of entries used, under a summary; in chat the first `limit` entries only."""
+    """The table of entries used, under a summary; in chat the first `limit` entries only,
+    each naming its first few missed tickets."""
     zero = "0" if fmt == "csv" else "-"
 
     def cell(value: int) -> str:
         return str(value) if value else zero
 
+    def receipts(tickets: Sequence[str]) -> str:
+        if not tickets:
+            return "" if fmt == "csv" else "-"
+        if limit is None or len(tickets) <= TICKETS_IN_CHAT:
+            return " ".join(tickets)
+        more = texts("answers.tickets_more", count=len(tickets) - TICKETS_IN_CHAT)
+        return " ".join([*tickets[:TICKETS_IN_CHAT], more])
+
     shown = report.used if limit is None else report.used[:limit]
-    columns = ("entry", "question", "answered", "turned_down")
+    columns = ("entry", "question", "answered", "turned_down", "tickets")
     rows = [[texts(f"answers.col.{column}") for column in columns]]
     for use in shown:
         question = use.question if use.question is not None else texts("answers.gone")
         if fmt != "csv" and len(question) > QUESTION_WIDTH:
             question = question[: QUESTION_WIDTH - 1] + "…"
-        rows.append([use.entry_id, question, cell(use.answered), cell(use.turned_down)])
-    rows.append([texts("report.total"), "", cell(report.answered), cell(report.turned_down)])
+        rows.append(
+            [
+                use.entry_id,
+                question,
+                cell(use.answered),
+                cell(use.turned_down),
+                receipts(use.tickets),
+            ]
+        )
+    rows.append([texts("report.total"), "", cell(report.answered), cell(report.turned_down), ""])
     notes = [
         texts("answers.summary", answered=report.answered, turned_down=report.turned_down),
         texts("answers.passed_on", count=report.passed_on),

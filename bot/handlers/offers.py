@@ -110,9 +110,9 @@ def _turned_down(ctx: Context, offer: FaqOffer, index: FaqIndex, queue: TicketQu
     bare = text == ctx.texts("faq.not_it") or bool(_NONE.match(text))  # the button, 아니요
     if not ((bare or _NOT_IT.match(text)) and (event.addressed or ctx.mode == "direct")):
         return False
-    answers.record(ctx, offer.entry_ids, turned_down=True)
+    use = answers.record(ctx, offer.entry_ids, turned_down=True)
     entry = index.entry(offer.entry_ids)
-    queue.open(
+    ticket = queue.open(
         ctx,
         "question",
         confirmation="faq.unknown",
@@ -120,6 +120,7 @@ def _turned_down(ctx: Context, offer: FaqOffer, index: FaqIndex, queue: TicketQu
         missed=entry.question if entry else offer.entry_ids,
         missed_times=answers.misses_this_month(ctx, offer.entry_ids),
     )
+    use.ticket_id = ticket.id  # /answers names it: there officers read what was asked
     return True
 
 
