@@ -223,6 +223,8 @@ def _month(args: argparse.Namespace, settings: Settings) -> tuple[int, int] | No
 
 
 def _print_table(text: str, fmt: str) -> None:
+    """A rendered table on stdout; plain text ends with the newline a terminal expects (CSV
+    and Markdown already end with theirs)."""
     sys.stdout.write(text)
     if fmt == "text":
         sys.stdout.write("\n")
