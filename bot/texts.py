@@ -225,6 +225,9 @@ KO: dict[str, str] = {
     "answers.col.answered": "답변",
     "answers.col.turned_down": "찾는 답 아님",
     "answers.col.tickets": "넘긴 접수",
+    "answers.col.words": "FAQ에 없는 말",
+    "answers.col.asked": "질문",
+    "answers.gaps": "FAQ가 답하지 못한 질문에 두 번 이상 나온 말 (새 항목 후보)",
     "answers.gone": "(지금 FAQ에 없는 항목)",
     "answers.summary": (
         "봇이 FAQ로 답한 질문 {answered}건, 주민이 '찾는 답이 아니에요'라고 한 답변 {turned_down}건"
@@ -582,6 +585,9 @@ EN: dict[str, str] = {
     "answers.col.answered": "Answered",
     "answers.col.turned_down": "Not what was asked",
     "answers.col.tickets": "Tickets",
+    "answers.col.words": "Words no entry uses",
+    "answers.col.asked": "Questions",
+    "answers.gaps": "Words in two or more questions the FAQ could not answer (entries to write)",
     "answers.gone": "(no longer in the FAQ)",
     "answers.summary": (
         "The bot answered {answered} question(s) from the FAQ; residents said {turned_down} "

@@ -180,9 +180,7 @@ async def test_the_server_refuses_a_bad_month_or_faq(config, tmp_path):
 async def test_a_chat_table_lists_the_first_entries_and_says_where_the_rest_are(bot, november):
     settings = bot.settings
     with session_scope(bot.app.engine) as session:
-        built = build(
-            session, settings, bot.app.services["faq"].index.entries, 2024, 11, now=kst(12, 2)
-        )
+        built = build(session, settings, bot.app.services["faq"].index, 2024, 11, now=kst(12, 2))
     text = render(built, Texts("ko"), settings, limit=1)
     assert "표에는 3개 항목 중 1개만 보입니다" in text
     assert "library-hours" not in text and rows(text)["합계"] == ["", "4", "1", ""]
@@ -191,3 +189,46 @@ async def test_a_chat_table_lists_the_first_entries_and_says_where_the_rest_are(
     assert (
         "| food-waste-bags | 음식물 쓰레기 봉투는 어디서 사나요? | 2 | 1 | 2024-0001 |" in english
     )
+
+
+async def test_words_no_entry_uses_show_which_entries_to_write(bot, config):
+    """Residents ask twice about lost property and twice about flu shots, which no entry
+    covers: the table names those words with the questions, for new entries."""
+    asked = [
+        ("수영장에서 물안경을 잃어버렸는데 분실물은 어디서 찾아요?", None),
+        ("도서관 분실물 보관하는 데 있나요?", "없음"),  # offered the library's hours: no
+        ("보건소 독감 예방접종 언제 해요?", None),
+        ("우리 애가 독감 걸렸는데 보건소 주사 맞을 수 있나요", None),
+        ("도서관에 프린터 있어요?", "없음"),  # asked once: not yet a pattern
+    ]
+    for number, (text, choice) in enumerate(asked, 1):
+        await bot.say(f"mom-{number}", text, room=None, at=kst(11, 2 + number))
+        if choice:
+            await bot.say(f"mom-{number}", choice, room=None)
+        passed_on = f"담당자에게 전달했습니다 (접수번호 2024-000{number})"
+        assert any(passed_on in message.text for message in bot.sent)
+        bot.sent.clear()
+    text = await officer(bot, "/answers 2024-11")
+    assert "FAQ로 답하지 못해 담당자에게 넘긴 질문 5건" in text
+    gaps = rows(text.split("새 항목 후보", 1)[1])
+    assert gaps == {
+        "FAQ에 없는 말": ["질문", "넘긴 접수"],
+        "분실": ["2", "2024-0001 2024-0002"],  # 분실물 as the analyser split it once
+        "보건소 · 독감": ["2", "2024-0003 2024-0004"],
+    }
+
+    # once erased, a resident's words are not counted, nor what replaced them
+    for user in ("mom-1", "mom-2"):
+        assert sotong(config, "privacy", "erase", f"chat:{user}").returncode == 0
+    text = await officer(bot, "/answers 2024-11")
+    assert list(rows(text.split("새 항목 후보", 1)[1])) == ["FAQ에 없는 말", "보건소 · 독감"]
+
+
+async def test_a_word_an_officer_teaches_is_no_longer_missing(bot, config):
+    for number in (1, 2):
+        await bot.say(f"mom-{number}", "보건소 독감 예방접종 언제 해요?", room=None, at=kst(11, 3))
+    on_the_server = sotong(config, "answers", "--month", "2024-11").stdout
+    assert rows(on_the_server)["보건소 · 독감 · 예방 · 접종"] == ["2", "2024-0001 2024-0002"]
+    taught = await officer(bot, "/faq 2024-0001 library-hours")  # (wrong, but the FAQ has it)
+    assert "library-hours" in taught
+    assert "새 항목 후보" not in sotong(config, "answers", "--month", "2024-11").stdout

@@ -59,6 +59,7 @@ PHRASE_FLOOR = 1.0  # a phrasing weighs at least this many rarest words
 NARROWER_RATIO = 0.85  # a runner-up this close is preferred when the best is narrower
 AFFIX_MAX = 3  # a word that is part of more FAQ compounds than this says too little
 EVIDENCE = 0.6  # question words worth less than this (in rarest-word units) weaken the score
+TOPIC = 0.5  # an unknown word weighing this (rarest-word units) says what is asked: not a verb
 # Asking how much (얼마씩 나오나요, 몇 프로) wants an amount; an entry whose answer names none
 # and says nothing of one (지원사업에는 … 등이 있습니다; not 금액은 … 따라 다릅니다) does not
 # answer it, however well it fits the rest. Not 얼마나, nor 얼마 안 됐다 or 얼마 전: a while.
@@ -411,10 +412,27 @@ class FaqIndex:
 
     def _beyond(self, units: list[_Unit]) -> float:
         total = sum(unit.weight for unit in units)
-        unknown = sum(
-            unit.weight for unit in units if not (unit.exact | unit.broad) & self._idf.keys()
-        )
+        unknown = sum(unit.weight for unit in units if not self._speaks_of(unit))
         return unknown / total if total else 0.0
+
+    def _speaks_of(self, unit: _Unit) -> bool:
+        """Whether some entry uses the word, or a kind or part of it."""
+        return bool((unit.exact | unit.broad) & self._idf.keys())
+
+    def unknown_words(self, text: str) -> list[str]:
+        """What a message asks about in words no entry uses (수료증, 공모전), heaviest first,
+        leaving out people, times, verbs, single letters and words set aside by 말고: the
+        topics of questions this FAQ could not answer, which `/answers` counts so officers
+        know which entries to write."""
+        units = sorted(self._units(text), key=lambda unit: -unit.weight)
+        return [
+            unit.term
+            for unit in units
+            if not unit.aside
+            and len(unit.term) > 1
+            and unit.weight >= TOPIC * self._rarest
+            and not self._speaks_of(unit)
+        ]
 
     def _ranked(self, units: list[_Unit], limit: int) -> list[Candidate]:
         total = sum(unit.weight for unit in units)

@@ -15,6 +15,7 @@ with `/kind`), and without those merged into another.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.config import Settings
 from bot.context import Context
-from bot.faq import FaqEntry, FaqSource
+from bot.faq import FaqEntry, FaqIndex, FaqSource
 from bot.handlers.report import Period, asked_month, layout, month_start, title
 from bot.messages import Command
 from bot.router import Router
@@ -37,6 +38,10 @@ IN_CHAT = 15  # entries a chat table lists; `sotong answers` lists them all
 UNUSED_NAMED = 10  # unused entries named by id before "외 N개"
 QUESTION_WIDTH = 24  # characters of an entry's question the table shows
 TICKETS_IN_CHAT = 3  # missed tickets a chat table names per entry before "외 N건"
+GAP_ASKED = 2  # questions passed on that must ask about a word for it to be listed
+GAPS_IN_CHAT = 5  # rows of such words a chat table lists
+# What the bot or an erasure wrote into a ticket's text ([주민등록번호 삭제], (… 지운 내용))
+_INSERTED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 
 
 def record(ctx: Context, entry_id: str, *, turned_down: bool = False) -> FaqUse:
@@ -75,6 +80,14 @@ class EntryUse:
 
 
 @dataclass(frozen=True)
+class Gap:
+    words: tuple[str, ...]
+    """Words no entry uses, asked about in the same questions."""
+    tickets: tuple[str, ...]
+    """Receipt numbers of those questions, the first first."""
+
+
+@dataclass(frozen=True)
 class AnswersReport:
     period: Period
     used: list[EntryUse]
@@ -83,6 +96,8 @@ class AnswersReport:
     """Ids of the FAQ's entries not answered with once, in FAQ order."""
     passed_on: int
     """Question tickets received in the month: questions the FAQ could not answer."""
+    gaps: list[Gap]
+    """What those questions asked about in words no entry uses, the most asked first."""
 
     @property
     def answered(self) -> int:
@@ -96,7 +111,7 @@ class AnswersReport:
 def build(
     session: Session,
     settings: Settings,
-    entries: Sequence[FaqEntry],
+    index: FaqIndex,
     year: int,
     month: int,
     *,
@@ -105,6 +120,26 @@ def build(
     """The answers given in `year`-`month` as they stand at `now` (or at that month's end)."""
     period = Period.of(settings, year, month, now=now)
     start = month_start(year, month, settings)
+    used = _uses(session, index.entries, start, period)
+    answered = {use.entry_id for use in used if use.answered}
+    unused = [entry.id for entry in index.entries if entry.id not in answered]
+    passed_on = session.exec(
+        select(Ticket.receipt_no, Ticket.text)
+        .where(
+            Ticket.category == "question",
+            col(Ticket.merged_into_id).is_(None),
+            Ticket.created_at >= start,
+            period.by_cutoff(Ticket.created_at),
+        )
+        .order_by(col(Ticket.created_at), col(Ticket.id))
+    ).all()
+    return AnswersReport(period, used, unused, len(passed_on), _gaps(index, passed_on))
+
+
+def _uses(
+    session: Session, entries: Sequence[FaqEntry], start: datetime, period: Period
+) -> list[EntryUse]:
+    """Each entry answered with (or turned down) in the period, the most turned down first."""
     rows = session.exec(
         select(FaqUse.entry_id, FaqUse.turned_down, func.count())
         .where(FaqUse.at >= start, period.by_cutoff(FaqUse.at))
@@ -134,18 +169,27 @@ def build(
         for entry_id in answered.keys() | turned_down.keys()
     ]
     used.sort(key=lambda use: (-use.turned_down, -use.answered, use.entry_id))
-    passed_on = session.exec(
-        select(func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.category == "question",
-            col(Ticket.merged_into_id).is_(None),
-            Ticket.created_at >= start,
-            period.by_cutoff(Ticket.created_at),
-        )
-    ).one()
-    unused = [entry.id for entry in entries if entry.id not in answered]
-    return AnswersReport(period, used, unused, passed_on)
+    return used
+
+
+def _gaps(index: FaqIndex, passed_on: Sequence[tuple[str, str]]) -> list[Gap]:
+    """The words no entry uses that two or more questions passed on ask about, the most asked
+    first. Words asked in the same questions share a row (독감 · 예방 · 접종), and a word
+    counts the questions of the longer words it begins (분실 those of 분실물: the analyser
+    splits some compounds)."""
+    asked: dict[str, set[str]] = {}
+    for receipt, text in passed_on:
+        for word in index.unknown_words(_INSERTED.sub(" ", text)):
+            asked.setdefault(word, set()).add(receipt)
+    order = {receipt: number for number, (receipt, _) in enumerate(passed_on)}
+    rows: dict[tuple[str, ...], list[str]] = {}
+    for word in asked:
+        receipts = set().union(*(found for other, found in asked.items() if other.startswith(word)))
+        if len(receipts) >= GAP_ASKED:
+            rows.setdefault(tuple(sorted(receipts, key=order.__getitem__)), []).append(word)
+    gaps = [Gap(tuple(words), receipts) for receipts, words in rows.items()]
+    gaps.sort(key=lambda gap: (-len(gap.tickets), order[gap.tickets[0]]))
+    return gaps
 
 
 def render(
@@ -199,12 +243,28 @@ def render(
         notes.append(texts("answers.unused", count=len(report.unused), entries=named))
     if len(shown) < len(report.used):
         notes.append(texts("answers.more", shown=len(shown), count=len(report.used)))
+    sections = [("", rows)]
+    if report.gaps:  # what new entries would answer
+        gaps = report.gaps if limit is None else report.gaps[:GAPS_IN_CHAT]
+        columns = ("words", "asked", "tickets")
+        sections.append(
+            (
+                texts("answers.gaps"),
+                [
+                    [texts(f"answers.col.{column}") for column in columns],
+                    *(
+                        [" · ".join(g.words), str(len(g.tickets)), receipts(g.tickets)]
+                        for g in gaps
+                    ),
+                ],
+            )
+        )
     heading = title("answers.title", report.period, texts, settings)
-    return layout(fmt, heading, [("", rows)], notes)
+    return layout(fmt, heading, sections, notes)
 
 
 @router.command("answers", role="officer", usage="usage.cmd.answers")
 async def answers(ctx: Context, command: Command, faq: FaqSource) -> None:
     year, month = asked_month(ctx, command)
-    built = build(ctx.session, ctx.settings, faq.index.entries, year, month, now=ctx.now)
+    built = build(ctx.session, ctx.settings, faq.index, year, month, now=ctx.now)
     ctx.reply(render(built, ctx.texts, ctx.settings, limit=IN_CHAT))

@@ -244,20 +244,21 @@ def _report(args: argparse.Namespace, settings: Settings, session: Session) -> i
 
 
 def _answers(args: argparse.Namespace, settings: Settings, session: Session) -> int:
-    from bot.faq import FaqError, load_entries
+    from bot.faq import FaqError, FaqIndex
     from bot.handlers.answers import build, render
+    from bot.handlers.teaching import learned_phrasings
     from bot.texts import Texts
     from storage.models import utcnow
 
     month = _month(args, settings)
     if month is None:
         return 2
-    try:
-        entries = load_entries(settings.faq)
+    try:  # as the bot reads it: with what officers taught it (/faq)
+        index = FaqIndex.load(settings.faq, learned=learned_phrasings(session))
     except FaqError as exc:
         print(f"faq error: {exc}", file=sys.stderr)
         return 2
-    report = build(session, settings, entries, *month, now=utcnow())
+    report = build(session, settings, index, *month, now=utcnow())
     _print_table(render(report, Texts(settings.locale), settings, args.format), args.format)
     return 0
 

@@ -395,3 +395,13 @@ def test_a_taught_phrasing_answers_its_own_words_but_its_common_words_alone_do_n
     assert taught.decide("우리 동네 한 달에 얼마씩 주는 거 있어요?").outcome != "answer"
     assert taught.decide("우리 동네 아이 낳으면 얼마 주나요?").entry.id == "birth-grant"
     assert taught.entry("childcare-allowance").learned and not untaught.entry("nothing-here")
+
+
+def test_what_a_question_asks_in_words_no_entry_uses_is_named(pool):
+    """The topics of questions the FAQ cannot answer, for officers writing new entries: the
+    specific words, not the people, verbs or what 말고 sets aside."""
+    # heaviest first: what is asked for, then where (탈의실에)
+    assert pool.unknown_words("수영장 탈의실에 사물함 있어요?") == ["사물함", "탈의실"]
+    assert pool.unknown_words("우리 엄마가 여권 잃어버렸는데 어떡해요") == []
+    assert pool.unknown_words("수영장 말고 헬스장 요금은요?") == ["헬스장"]
+    assert pool.unknown_words("여권 신청 어디서 해요?") == []
