@@ -239,6 +239,10 @@ KO: dict[str, str] = {
     "answers.more": (
         "표에는 {count}개 항목 중 {shown}개만 보입니다. 전체는 서버에서 sotong answers 로 보세요."
     ),
+    "answers.gaps_more": (
+        "FAQ에 없는 말은 {count}줄 중 {shown}줄만 보입니다. "
+        "전체는 서버에서 sotong answers 로 보세요."
+    ),
     "platform.telegram": "텔레그램",
     "platform.slack": "슬랙",
     "platform.webchat": "웹 채팅",
@@ -599,6 +603,10 @@ EN: dict[str, str] = {
     "answers.tickets_more": "and {count} more",
     "answers.more": (
         "The table shows {shown} of {count} entries; run `sotong answers` on the server for all."
+    ),
+    "answers.gaps_more": (
+        "The missing words show {shown} of {count} rows; "
+        "run `sotong answers` on the server for all."
     ),
     "platform.telegram": "Telegram",
     "platform.slack": "Slack",

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
 from bot.config import load_settings
-from bot.handlers.answers import build, render
+from bot.handlers.answers import Gap, build, render
 from bot.texts import Texts
 from storage.db import session_scope
 from tests.conftest import write_config
@@ -182,7 +183,7 @@ async def test_a_chat_table_lists_the_first_entries_and_says_where_the_rest_are(
     with session_scope(bot.app.engine) as session:
         built = build(session, settings, bot.app.services["faq"].index, 2024, 11, now=kst(12, 2))
     text = render(built, Texts("ko"), settings, limit=1)
-    assert "표에는 3개 항목 중 1개만 보입니다" in text
+    assert "표에는 3개 항목 중 1개만 보입니다" in text and "FAQ에 없는 말" not in text
     assert "library-hours" not in text and rows(text)["합계"] == ["", "4", "1", ""]
     english = render(built, Texts("en"), settings, fmt="markdown")
     assert "## [시험군 FAQ answers] 2024-11 (as of 2024-11-30 23:59)" in english
@@ -232,3 +233,18 @@ async def test_a_word_an_officer_teaches_is_no_longer_missing(bot, config):
     taught = await officer(bot, "/faq 2024-0001 library-hours")  # (wrong, but the FAQ has it)
     assert "library-hours" in taught
     assert "새 항목 후보" not in sotong(config, "answers", "--month", "2024-11").stdout
+
+
+def test_a_chat_table_lists_the_most_asked_missing_words(bot, november):
+    with session_scope(bot.app.engine) as session:
+        built = build(
+            session, bot.settings, bot.app.services["faq"].index, 2024, 11, now=kst(12, 2)
+        )
+    asked = ("2024-0001", "2024-0002", "2024-0003", "2024-0004")
+    gaps = [Gap((f"낱말{n}",), asked[: 2 + n % 3]) for n in range(7)]
+    text = render(replace(built, gaps=gaps), Texts("ko"), bot.settings, limit=15)
+    assert "FAQ에 없는 말은 7줄 중 5줄만 보입니다" in text
+    missing = rows(text.split("새 항목 후보", 1)[1])
+    assert missing["낱말1"] == ["3", "2024-0001 2024-0002 2024-0003"]
+    assert missing["낱말2"] == ["4", "2024-0001 2024-0002 2024-0003 외 1건"]
+    assert "낱말5" not in missing

@@ -200,20 +200,12 @@ def render(
     *,
     limit: int | None = None,
 ) -> str:
-    """The table of entries used, under a summary; in chat the first `limit` entries only,
-    each naming its first few missed tickets."""
+    """The table of entries used under a summary, then the words no entry uses; in chat
+    (`limit`) the first entries, words and tickets only."""
     zero = "0" if fmt == "csv" else "-"
 
     def cell(value: int) -> str:
         return str(value) if value else zero
-
-    def receipts(tickets: Sequence[str]) -> str:
-        if not tickets:
-            return "" if fmt == "csv" else "-"
-        if limit is None or len(tickets) <= TICKETS_IN_CHAT:
-            return " ".join(tickets)
-        more = texts("answers.tickets_more", count=len(tickets) - TICKETS_IN_CHAT)
-        return " ".join([*tickets[:TICKETS_IN_CHAT], more])
 
     shown = report.used if limit is None else report.used[:limit]
     columns = ("entry", "question", "answered", "turned_down", "tickets")
@@ -222,15 +214,8 @@ def render(
         question = use.question if use.question is not None else texts("answers.gone")
         if fmt != "csv" and len(question) > QUESTION_WIDTH:
             question = question[: QUESTION_WIDTH - 1] + "…"
-        rows.append(
-            [
-                use.entry_id,
-                question,
-                cell(use.answered),
-                cell(use.turned_down),
-                receipts(use.tickets),
-            ]
-        )
+        tickets = _receipts(use.tickets, texts, fmt, limit)
+        rows.append([use.entry_id, question, cell(use.answered), cell(use.turned_down), tickets])
     rows.append([texts("report.total"), "", cell(report.answered), cell(report.turned_down), ""])
     notes = [
         texts("answers.summary", answered=report.answered, turned_down=report.turned_down),
@@ -243,24 +228,39 @@ def render(
         notes.append(texts("answers.unused", count=len(report.unused), entries=named))
     if len(shown) < len(report.used):
         notes.append(texts("answers.more", shown=len(shown), count=len(report.used)))
+    gaps = report.gaps if limit is None else report.gaps[:GAPS_IN_CHAT]
+    if len(gaps) < len(report.gaps):
+        notes.append(texts("answers.gaps_more", shown=len(gaps), count=len(report.gaps)))
     sections = [("", rows)]
-    if report.gaps:  # what new entries would answer
-        gaps = report.gaps if limit is None else report.gaps[:GAPS_IN_CHAT]
-        columns = ("words", "asked", "tickets")
-        sections.append(
-            (
-                texts("answers.gaps"),
-                [
-                    [texts(f"answers.col.{column}") for column in columns],
-                    *(
-                        [" · ".join(g.words), str(len(g.tickets)), receipts(g.tickets)]
-                        for g in gaps
-                    ),
-                ],
-            )
-        )
+    if gaps:  # what new entries would answer
+        sections.append((texts("answers.gaps"), _gap_rows(gaps, texts, fmt, limit)))
     heading = title("answers.title", report.period, texts, settings)
     return layout(fmt, heading, sections, notes)
+
+
+def _gap_rows(gaps: Sequence[Gap], texts: Texts, fmt: str, limit: int | None) -> list[list[str]]:
+    header = [texts(f"answers.col.{column}") for column in ("words", "asked", "tickets")]
+    return [
+        header,
+        *(
+            [
+                " · ".join(gap.words),
+                str(len(gap.tickets)),
+                _receipts(gap.tickets, texts, fmt, limit),
+            ]
+            for gap in gaps
+        ),
+    ]
+
+
+def _receipts(tickets: Sequence[str], texts: Texts, fmt: str, limit: int | None) -> str:
+    """Receipt numbers for a cell: in chat (`limit`) the first few and how many more."""
+    if not tickets:
+        return "" if fmt == "csv" else "-"
+    if limit is None or len(tickets) <= TICKETS_IN_CHAT:
+        return " ".join(tickets)
+    more = texts("answers.tickets_more", count=len(tickets) - TICKETS_IN_CHAT)
+    return " ".join([*tickets[:TICKETS_IN_CHAT], more])
 
 
 @router.command("answers", role="officer", usage="usage.cmd.answers")
