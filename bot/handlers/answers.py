@@ -133,7 +133,7 @@ def build(
         )
         .order_by(col(Ticket.created_at), col(Ticket.id))
     ).all()
-    return AnswersReport(period, used, unused, len(passed_on), _gaps(index, passed_on))
+    return AnswersReport(period, used, unused, len(passed_on), missing_words(index, passed_on))
 
 
 def _uses(
@@ -172,11 +172,11 @@ def _uses(
     return used
 
 
-def _gaps(index: FaqIndex, passed_on: Sequence[tuple[str, str]]) -> list[Gap]:
-    """The words no entry uses that two or more questions passed on ask about, the most asked
-    first. Words asked in the same questions share a row (독감 · 예방 · 접종), and a word
-    counts the questions of the longer words it begins (분실 those of 분실물: the analyser
-    splits some compounds)."""
+def missing_words(index: FaqIndex, passed_on: Sequence[tuple[str, str]]) -> list[Gap]:
+    """The words no entry uses that two or more questions passed on (receipt, text) ask
+    about, the most asked first. Words asked in the same questions share a row (독감 · 예방 ·
+    접종), and a word counts the questions of the longer words it begins (분실 those of 분실물:
+    the analyser splits some compounds)."""
     asked: dict[str, set[str]] = {}
     for receipt, text in passed_on:
         for word in index.unknown_words(_INSERTED.sub(" ", text)):
