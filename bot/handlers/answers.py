@@ -7,7 +7,8 @@ it happens; this table shows which entries miss again and again, so they can fix
 an answer that does not answer what residents ask in those words, or words another entry
 should take (`/faq` on the ticket, which the table names, teaches them). Entries never used at
 all may be worded unlike residents. Beside them, the month's question tickets: what the FAQ
-could not answer.
+could not answer, and the words no entry uses that they keep asking about (the entries to
+write).
 
 Question tickets are counted by their category as it stands now (an officer may refile one
 with `/kind`), and without those merged into another.
