@@ -116,10 +116,13 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{name + ':':<10} {section.mode}")
     staff = settings.officer_room
     print(f"officer room: {f'{staff.platform} {staff.chat_id}' if staff else '-'}")
+    if settings.review_answers:
+        print("answers:   held for an officer's review (review_answers), 1:1 chats included")
     print(f"rooms ({len(settings.rooms)}):")
     for room in settings.rooms:
         groups = ", ".join(room.groups) or "-"
-        print(f"  {room.key:<16} {room.platform:<9} {room.mode:<8} {groups:<16} {room.name}")
+        mode = f"{room.mode}{', review' if settings.reviews_answers(room) else ''}"
+        print(f"  {room.key:<16} {room.platform:<9} {mode:<16} {groups:<16} {room.name}")
     print(f"notices: {len(settings.notices)}, feeds: {len(settings.feeds)}")
     return 0
 

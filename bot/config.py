@@ -54,6 +54,8 @@ class RoomSettings(_Strict):
     chat_id: ChatId
     groups: list[str] = Field(default_factory=list)
     mode: Mode = "mention"
+    review_answers: bool | None = None
+    """Overrides the county's `review_answers` in this room."""
 
 
 class OfficerRoom(_Strict):
@@ -238,6 +240,9 @@ class Settings(_Strict):
     """Where the bot keeps files of its own (the SQLite database, the cookie key)."""
     flood_limit: int = 12
     """Messages one person may send per minute before the bot stops reacting to them."""
+    review_answers: bool = False
+    """Hold every FAQ answer for an officer, who sends it (or a better one) with `/faq`: for
+    the first weeks of a new FAQ, before residents see what the bot would say on its own."""
 
     @field_validator("timezone")
     @classmethod
@@ -266,6 +271,10 @@ class Settings(_Strict):
         for url in urls:
             if urls.count(url) > 1:
                 raise ValueError(f"feed {url!r} is listed twice (give it all its groups once)")
+        if self.officer_room is None and (
+            self.review_answers or any(room.review_answers for room in self.rooms)
+        ):
+            raise ValueError("review_answers needs an officer_room: held answers wait there")
         known = self.groups()
         for what, items in (("notice", self.notices), ("feed", self.feeds)):
             for item in items:
@@ -286,6 +295,12 @@ class Settings(_Strict):
         return next(
             (r for r in self.rooms if r.platform == platform and r.chat_id == chat_id), None
         )
+
+    def reviews_answers(self, room: RoomSettings | None) -> bool:
+        """Whether an FAQ answer in `room` (None: a 1:1 chat) waits for an officer."""
+        if room is not None and room.review_answers is not None:
+            return room.review_answers
+        return self.review_answers
 
     def room_by_key(self, key: str) -> RoomSettings | None:
         return next((r for r in self.rooms if r.key == key), None)

@@ -27,6 +27,7 @@ KO: dict[str, str] = {
         "정확한 답을 드리기 어려워 담당자에게 전달했습니다 (접수번호 {receipt}). "
         "답변이 오면 이곳에 알려 드리겠습니다."
     ),
+    "faq.held": ("담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다 (접수번호 {receipt})."),
     # --- tickets: to residents ---------------------------------------------------------------
     "ticket.received": "접수되었습니다 (접수번호 {receipt}). 담당 부서에 전달했습니다.",
     "ticket.duplicate": (
@@ -78,6 +79,10 @@ KO: dict[str, str] = {
     ),
     "officer.answer_missed_again": (
         "이 항목의 답이 이달 찾던 답이 아니라는 말을 들은 것은 {times}번째입니다 (/answers)."
+    ),
+    "officer.answer_held": (
+        "답변 검토: 봇이 고른 답은 '{question}' 항목입니다. 맞으면 /faq {receipt} {entry} 로 "
+        "보내 주세요. 다른 항목은 /faq {receipt}, 직접 답하려면 /reply {receipt} 내용"
     ),
     "officer.follower": (
         "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
@@ -232,6 +237,10 @@ KO: dict[str, str] = {
     "answers.summary": (
         "봇이 FAQ로 답한 질문 {answered}건, 주민이 '찾는 답이 아니에요'라고 한 답변 {turned_down}건"
     ),
+    "answers.review": (
+        "그중 {held}건은 담당자 검토를 거쳤습니다: 봇이 고른 답 그대로 보냄 {sent}건, "
+        "다른 답으로 바꿈 {changed}건 ('찾는 답 아님'에 셈), 검토 전 {waiting}건"
+    ),
     "answers.passed_on": "FAQ로 답하지 못해 담당자에게 넘긴 질문 {count}건 (단순 질의 접수)",
     "answers.unused": "이달 한 번도 답하지 않은 항목 {count}개: {entries}",
     "answers.unused_more": "외 {count}개",
@@ -294,6 +303,7 @@ KO: dict[str, str] = {
     "action.follower": "같은 민원 추가",
     "action.supporter": "공감",
     "action.answer_missed": "봇 답변이 찾던 내용이 아님",
+    "action.answer_held": "검토 모드에서 봇이 고른 답",
     "action.detail": "내용 추가",
     "action.asked_status": "처리 상황 문의",
     "action.erase": "개인정보 삭제",
@@ -408,6 +418,7 @@ EN: dict[str, str] = {
         "I don't know the exact answer, so I passed your question to an officer "
         "(receipt {receipt}). I'll post the answer here."
     ),
+    "faq.held": "An officer will check the answer, then I'll post it here (receipt {receipt}).",
     "ticket.received": "Received (receipt {receipt}). It has been passed to the department.",
     "ticket.duplicate": (
         "The same issue is already being handled (receipt {receipt}). "
@@ -457,6 +468,11 @@ EN: dict[str, str] = {
     ),
     "officer.answer_missed_again": (
         "This entry's answer has missed {times} times this month (/answers)."
+    ),
+    "officer.answer_held": (
+        "Answer review: the bot picked the entry '{question}'. If it is right, send it with "
+        "/faq {receipt} {entry}. Other entries: /faq {receipt}; your own words: "
+        "/reply {receipt} text"
     ),
     "officer.follower": (
         "[{receipt}] Another resident reported the same ({count} following).\n{text}"
@@ -597,6 +613,10 @@ EN: dict[str, str] = {
         "The bot answered {answered} question(s) from the FAQ; residents said {turned_down} "
         "answer(s) were not what they asked"
     ),
+    "answers.review": (
+        "Of these, {held} were held for an officer: sent as the bot picked {sent}, "
+        "answered otherwise {changed} (counted as not what was asked), not yet reviewed {waiting}"
+    ),
     "answers.passed_on": "Questions the FAQ could not answer, passed to officers: {count}",
     "answers.unused": "Entries not used once this month ({count}): {entries}",
     "answers.unused_more": "and {count} more",
@@ -655,6 +675,7 @@ EN: dict[str, str] = {
     "action.follower": "same report added",
     "action.supporter": "backed it",
     "action.answer_missed": "the bot's answer was not what they asked",
+    "action.answer_held": "the bot's pick, held for review",
     "action.detail": "resident added detail",
     "action.asked_status": "resident asked how it stands",
     "action.erase": "personal data erased",

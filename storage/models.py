@@ -223,6 +223,9 @@ class FaqUse(SQLModel, table=True):
     at: datetime = _when(index=True)
     turned_down: bool = False
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    reviewed: bool = False
+    """The answer was held for an officer (`review_answers`) as the question ticket `ticket_id`:
+    how the officer answered that ticket tells whether the bot picked right."""
 
 
 class RecentQuestion(SQLModel, table=True):

@@ -10,6 +10,11 @@ all may be worded unlike residents. Beside them, the month's question tickets: w
 could not answer, and the words no entry uses that they keep asking about (the entries to
 write).
 
+Where officers review the bot's answers first (`review_answers`), each answer held is counted as
+the entry's, and how the officer answered its ticket tells whether the bot picked right: sent as
+picked, or changed (another entry, or the officer's own words), which counts as a miss. That
+is the bot's precision on the county's own questions, the figure to decide on ending review.
+
 Question tickets are counted by their category as it stands now (an officer may refile one
 with `/kind`), and without those merged into another.
 """
@@ -31,7 +36,7 @@ from bot.handlers.report import Period, asked_month, layout, month_start, title
 from bot.messages import Command
 from bot.router import Router
 from bot.texts import Texts
-from storage.models import FaqUse, Ticket
+from storage.models import FaqUse, Ticket, TicketEvent
 
 router = Router("answers")
 
@@ -41,14 +46,20 @@ QUESTION_WIDTH = 24  # characters of an entry's question the table shows
 TICKETS_IN_CHAT = 3  # missed tickets a chat table names per entry before "외 N건"
 GAP_ASKED = 2  # questions passed on that must ask about a word for it to be listed
 GAPS_IN_CHAT = 5  # rows of such words a chat table lists
+# What an officer does on a held answer's ticket that answers the resident (/faq, /reply,
+# /resolve, /reject, /longterm), unlike an extension or a merge, which only say when or where
+_ANSWERING = ("faq", "reply", "resolved", "rejected", "long_term")
 # What the bot or an erasure wrote into a ticket's text ([주민등록번호 삭제], (… 지운 내용))
 _INSERTED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 
 
-def record(ctx: Context, entry_id: str, *, turned_down: bool = False) -> FaqUse:
-    """Count an answer with entry `entry_id` just given, or (`turned_down`) said not to be
-    what the resident asked; the ticket that miss becomes is set on what this returns."""
-    use = FaqUse(entry_id=entry_id, at=ctx.now, turned_down=turned_down)
+def record(
+    ctx: Context, entry_id: str, *, turned_down: bool = False, reviewed: bool = False
+) -> FaqUse:
+    """Count an answer with entry `entry_id` just given (or, `reviewed`, held for an officer),
+    or (`turned_down`) said not to be what the resident asked; the ticket that miss or that
+    hold becomes is set on what this returns."""
+    use = FaqUse(entry_id=entry_id, at=ctx.now, turned_down=turned_down, reviewed=reviewed)
     ctx.session.add(use)
     return use
 
@@ -89,6 +100,21 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Review:
+    """Answers held for an officer in the month, by how the officer answered their tickets."""
+
+    sent: int = 0
+    """Sent as the bot picked (`/faq N` with that entry)."""
+    changed: int = 0
+    """Answered otherwise: another entry, the officer's own words, or closed."""
+    waiting: int = 0
+
+    @property
+    def held(self) -> int:
+        return self.sent + self.changed + self.waiting
+
+
+@dataclass(frozen=True)
 class AnswersReport:
     period: Period
     used: list[EntryUse]
@@ -99,6 +125,7 @@ class AnswersReport:
     """Question tickets received in the month: questions the FAQ could not answer."""
     gaps: list[Gap]
     """What those questions asked about in words no entry uses, the most asked first."""
+    review: Review = Review()
 
     @property
     def answered(self) -> int:
@@ -121,26 +148,80 @@ def build(
     """The answers given in `year`-`month` as they stand at `now` (or at that month's end)."""
     period = Period.of(settings, year, month, now=now)
     start = month_start(year, month, settings)
-    used = _uses(session, index.entries, start, period)
+    held = _held(session, start, period)
+    used = _uses(session, index.entries, start, period, [h for h in held if h.how == "changed"])
     answered = {use.entry_id for use in used if use.answered}
     unused = [entry.id for entry in index.entries if entry.id not in answered]
-    passed_on = session.exec(
-        select(Ticket.receipt_no, Ticket.text)
-        .where(
-            Ticket.category == "question",
-            col(Ticket.merged_into_id).is_(None),
-            Ticket.created_at >= start,
-            period.by_cutoff(Ticket.created_at),
-        )
-        .order_by(col(Ticket.created_at), col(Ticket.id))
+    held_receipts = {h.receipt for h in held}
+    passed_on = [
+        row
+        for row in session.exec(
+            select(Ticket.receipt_no, Ticket.text)
+            .where(
+                Ticket.category == "question",
+                col(Ticket.merged_into_id).is_(None),
+                Ticket.created_at >= start,
+                period.by_cutoff(Ticket.created_at),
+            )
+            .order_by(col(Ticket.created_at), col(Ticket.id))
+        ).all()
+        if row[0] not in held_receipts  # the FAQ had an answer; an officer checked it
+    ]
+    outcomes = Counter(h.how for h in held)
+    review = Review(outcomes["sent"], outcomes["changed"], outcomes["waiting"])
+    return AnswersReport(
+        period, used, unused, len(passed_on), missing_words(index, passed_on), review
+    )
+
+
+@dataclass(frozen=True)
+class _Held:
+    entry_id: str
+    receipt: str
+    at: datetime
+    how: str
+    """`sent`, `changed` or `waiting` (see Review)."""
+
+
+def _held(session: Session, start: datetime, period: Period) -> list[_Held]:
+    """Each answer held for an officer in the period, by the first answer the resident got on
+    its ticket (or on the one it was merged into), the first first."""
+    held = session.exec(
+        select(FaqUse, Ticket)
+        .join(Ticket, col(FaqUse.ticket_id) == Ticket.id)
+        .where(col(FaqUse.reviewed), FaqUse.at >= start, period.by_cutoff(FaqUse.at))
+        .order_by(col(FaqUse.at), col(FaqUse.id))
     ).all()
-    return AnswersReport(period, used, unused, len(passed_on), missing_words(index, passed_on))
+    found = []
+    for use, ticket in held:
+        first = session.exec(
+            select(TicketEvent)
+            .where(
+                col(TicketEvent.ticket_id).in_(
+                    [i for i in (ticket.id, ticket.merged_into_id) if i]
+                ),
+                col(TicketEvent.action).in_(_ANSWERING),
+                period.by_cutoff(TicketEvent.at),
+            )
+            .order_by(col(TicketEvent.at), col(TicketEvent.id))
+        ).first()
+        if first is None:
+            how = "waiting"
+        else:
+            how = "sent" if first.action == "faq" and first.text == use.entry_id else "changed"
+        found.append(_Held(use.entry_id, ticket.receipt_no, use.at, how))
+    return found
 
 
 def _uses(
-    session: Session, entries: Sequence[FaqEntry], start: datetime, period: Period
+    session: Session,
+    entries: Sequence[FaqEntry],
+    start: datetime,
+    period: Period,
+    changed: Sequence[_Held],
 ) -> list[EntryUse]:
-    """Each entry answered with (or turned down) in the period, the most turned down first."""
+    """Each entry answered with (or turned down) in the period, the most turned down first;
+    `changed` are held answers an officer did not send, misses too."""
     rows = session.exec(
         select(FaqUse.entry_id, FaqUse.turned_down, func.count())
         .where(FaqUse.at >= start, period.by_cutoff(FaqUse.at))
@@ -150,12 +231,16 @@ def _uses(
     turned_down: Counter[str] = Counter()
     for entry_id, down, count in rows:
         (turned_down if down else answered)[entry_id] += count
-    tickets: dict[str, list[str]] = {}
-    for entry_id, receipt in session.exec(
-        select(FaqUse.entry_id, Ticket.receipt_no)
+    misses = session.exec(
+        select(FaqUse.at, FaqUse.entry_id, Ticket.receipt_no)
         .join(Ticket, col(FaqUse.ticket_id) == Ticket.id)
-        .where(FaqUse.at >= start, period.by_cutoff(FaqUse.at))
-        .order_by(col(FaqUse.at), col(FaqUse.id))
+        .where(col(FaqUse.turned_down), FaqUse.at >= start, period.by_cutoff(FaqUse.at))
+    ).all()
+    for held in changed:
+        turned_down[held.entry_id] += 1
+    tickets: dict[str, list[str]] = {}
+    for _, entry_id, receipt in sorted(
+        [*misses, *((h.at, h.entry_id, h.receipt) for h in changed)]
     ):
         tickets.setdefault(entry_id, []).append(receipt)
     questions = {entry.id: entry.question for entry in entries}
@@ -218,10 +303,25 @@ def render(
         tickets = _receipts(use.tickets, texts, fmt, limit)
         rows.append([use.entry_id, question, cell(use.answered), cell(use.turned_down), tickets])
     rows.append([texts("report.total"), "", cell(report.answered), cell(report.turned_down), ""])
+    review = report.review
     notes = [
-        texts("answers.summary", answered=report.answered, turned_down=report.turned_down),
-        texts("answers.passed_on", count=report.passed_on),
+        texts(
+            "answers.summary",
+            answered=report.answered,
+            turned_down=report.turned_down - review.changed,
+        )
     ]
+    if review.held:  # how often the bot picked right, where officers check it first
+        notes.append(
+            texts(
+                "answers.review",
+                held=review.held,
+                sent=review.sent,
+                changed=review.changed,
+                waiting=review.waiting,
+            )
+        )
+    notes.append(texts("answers.passed_on", count=report.passed_on))
     if report.unused:
         named = ", ".join(report.unused[:UNUSED_NAMED])
         if len(report.unused) > UNUSED_NAMED:

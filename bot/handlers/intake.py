@@ -7,13 +7,17 @@ that report, what a reporter adds just after is kept on theirs, a reporter askin
 stands is told, a neighbour backing a proposal just made is counted on it, and a neighbour's
 answer to a question just asked is left to them (bot/handlers/turns.py).
 When addressed (mention, reply, 1:1) it always answers something.
+
+Where the county reviews answers first (`review_answers`), an answer waits for an officer as a
+question ticket naming the entry the bot picked; the officer sends it, or a better one, with
+`/faq` (bot/handlers/teaching.py).
 """
 
 from __future__ import annotations
 
 from bot import privacy
 from bot.context import Context
-from bot.faq import FaqSource, understand
+from bot.faq import FaqEntry, FaqSource, understand
 from bot.handlers import answers, offers, turns
 from bot.handlers.queue import TicketQueue
 from bot.messages import Message
@@ -67,6 +71,11 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
             turns.asked(ctx)
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
+            if ctx.settings.reviews_answers(ctx.room):  # an officer sends it, or a better one
+                _take_in(
+                    ctx, queue, "question", "faq.held", urgent=result.urgent, held=decision.entry
+                )
+                return
             key = "faq.answer" if decision.sure else "faq.answer_about"
             reply = ctx.texts(key, answer=decision.entry.answer, question=decision.entry.question)
             answers.record(ctx, decision.entry.id)
@@ -93,16 +102,24 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
 
 
 def _take_in(
-    ctx: Context, queue: TicketQueue, category: str, receipt_key: str, *, urgent: bool = False
+    ctx: Context,
+    queue: TicketQueue,
+    category: str,
+    receipt_key: str,
+    *,
+    urgent: bool = False,
+    held: FaqEntry | None = None,
 ) -> None:
-    """Open a ticket, unless the room already has an open one saying the same: then the
-    resident follows that one and hears its outcome too. Officers are alerted to an urgent
-    one on top of the usual notice."""
+    """Open a ticket (with the answer `held` for an officer), unless the room already has an
+    open one saying the same: then the resident follows that one and hears its outcome too.
+    Officers are alerted to an urgent one on top of the usual notice."""
     same = queue.duplicate_of(ctx, category)
     if same is not None:
         queue.follow(ctx, same)
         ticket = same
     else:
-        ticket = queue.open(ctx, category, confirmation=receipt_key)
+        ticket = queue.open(ctx, category, confirmation=receipt_key, held=held)
+        if held is not None:  # how the officer answers it tells whether the bot was right
+            answers.record(ctx, held.id, reviewed=True).ticket_id = ticket.id
     if urgent:
         ctx.to_officers(ctx.texts("officer.urgent", receipt=ticket.receipt_no))

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot import privacy
 from bot.context import Context
+from bot.faq import FaqEntry
 from bot.handlers import deadlines, duplicates
 from bot.handlers.views import format_time, resident_status
 from bot.messages import Event, Outgoing
@@ -86,12 +87,14 @@ class TicketQueue:
         asked: Event | None = None,
         missed: str | None = None,
         missed_times: int = 1,
+        held: FaqEntry | None = None,
     ) -> Ticket:
         """A new ticket from the resident's message (or the earlier one `asked`, which the
         bot answered with choices none of which fitted, or with an answer `missed`, the
         entry's question, which the resident said was not what they asked, the entry's
-        `missed_times`-th miss this month): the resident gets its receipt number (texts key
-        `confirmation`), then the officer room its summary."""
+        `missed_times`-th miss this month; or the bot's answer `held` for an
+        officer): the resident gets its receipt number (texts key `confirmation`), then the
+        officer room its summary."""
         event = asked or ctx.event
         received = ctx.now.astimezone(ctx.settings.tz)
         ticket = Ticket(
@@ -129,6 +132,14 @@ class TicketQueue:
             )
             if missed_times > 1:  # an entry missing again and again is the one to fix
                 notice += " " + ctx.texts("officer.answer_missed_again", times=missed_times)
+        if held is not None:  # one command sends it, or lists the other entries
+            self._record(ctx, ticket, "answer_held", text=held.question)
+            notice += "\n" + ctx.texts(
+                "officer.answer_held",
+                question=held.question,
+                entry=held.id,
+                receipt=ticket.receipt_no,
+            )
         ctx.to_officers(notice)
         return ticket
 

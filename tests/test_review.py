@@ -1,0 +1,136 @@
+"""A county starting on a new FAQ has officers check the bot's answers first
+(`review_answers`): a resident's question waits as a ticket naming the entry the bot picked,
+the officer sends it or a better one, and `/answers` shows how often the bot picked right."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from tests.conftest import ROOT, write_config
+from tests.conversation import MONDAY, Conversation
+from tests.test_officer import officer
+from tests.test_queue import receipt_in
+from tests.test_report import rows
+
+TAX = "재산세 납부 기간이 언제인가요?"
+HELD = "담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다 (접수번호 {receipt})."
+
+
+def reviewing(tmp_path: Path, database_url: str) -> Path:
+    """시험군 reviews answers everywhere but in the village heads' room."""
+    path = write_config(tmp_path, database_url, "review_answers: true\n")
+    heads = "groups: [이장단], mode: mention}"
+    config = path.read_text(encoding="utf-8")
+    path.write_text(config.replace(heads, heads[:-1] + ", review_answers: false}"), "utf-8")
+    return path
+
+
+@pytest.fixture
+async def bot(tmp_path, database_url):
+    conversation = Conversation(load_settings(reviewing(tmp_path, database_url), environ={}))
+    await conversation.start()
+    yield conversation
+    await conversation.stop()
+
+
+async def held(bot, user: str, text: str) -> tuple[str, str]:
+    """`user` asks in the parenting room on a November morning; the bot says an officer will
+    check its answer. Returns the message asked and the receipt."""
+    asked = await bot.say(user, text, at=MONDAY)
+    [reply] = bot.in_room("parenting")
+    receipt = receipt_in(reply.text)
+    assert reply.reply_to == asked and reply.text == HELD.format(receipt=receipt)
+    return asked, receipt
+
+
+async def test_the_officer_sends_the_answer_the_bot_picked(bot):
+    asked, receipt = await held(bot, "mom-1", "재산세 언제까지 내요?")
+    [notice] = bot.to_officers()
+    assert notice.text.startswith(f"[새 민원 {receipt}] 단순 질의 · 육아 소통방\n재산세 언제까지")
+    assert f"봇이 고른 답은 '{TAX}' 항목입니다. 맞으면 /faq {receipt} property-tax 로" in (
+        notice.text
+    )
+
+    done = await officer(bot, f"/faq {receipt} property-tax")
+    assert "property-tax" in done and "해결로 바꿨습니다" in done
+    [answer] = bot.in_room("parenting")
+    assert answer.reply_to == asked
+    assert answer.text.startswith(f"[접수번호 {receipt}] 문의하신 '{TAX}'에 대한 안내입니다.")
+    card = await officer(bot, f"/ticket {receipt}")
+    assert f"검토 모드에서 봇이 고른 답: {TAX}" in card
+
+
+async def test_answers_show_how_often_the_bot_picked_right(bot):
+    _, tax = await held(bot, "mom-1", "재산세 언제까지 내요?")
+    _, bags = await held(bot, "mom-2", "종량제 봉투 어디서 사요?")  # the bot picks food waste
+    _, car = await held(bot, "mom-3", "자동차세 언제 내요?")  # the bot picks paying early
+    await held(bot, "mom-4", "버스 막차 몇 시예요?")
+    await bot.say("mom-5", "우리 동네 아이 키우면 한 달에 얼마씩 주나요?")  # the FAQ has none
+    [unknown] = bot.in_room("parenting")
+    assert "정확한 답을 드리기 어려워" in unknown.text
+    bot.sent.clear()
+
+    await officer(bot, f"/faq {tax} property-tax")
+    await officer(bot, f"/faq {bags} waste-schedule")
+    await officer(bot, f"/reply {car} 자동차세는 6월과 12월에 냅니다.")
+    bot.sent.clear()
+
+    text = await officer(bot, "/answers 2026-11")
+    assert "봇이 FAQ로 답한 질문 4건, 주민이 '찾는 답이 아니에요'라고 한 답변 0건" in text
+    assert (
+        "그중 4건은 담당자 검토를 거쳤습니다: 봇이 고른 답 그대로 보냄 1건, "
+        "다른 답으로 바꿈 2건 ('찾는 답 아님'에 셈), 검토 전 1건"
+    ) in text
+    assert "FAQ로 답하지 못해 담당자에게 넘긴 질문 1건" in text  # the allowance, not the held
+    table = rows(text)
+    assert table["food-waste"][1:] == ["1", "1", bags]
+    assert table["car-tax"][1:] == ["1", "1", car]
+    assert table["property-tax"][1:] == ["1", "-", "-"]
+    assert table["bus-timetable"][1:] == ["1", "-", "-"]  # still waiting
+    assert table["합계"] == ["", "4", "2", ""]
+    assert list(table)[1:3] == ["car-tax", "food-waste"]  # the misses first
+    assert "waste-schedule" not in table  # an officer's answer is not the bot's
+
+
+async def test_a_room_may_answer_at_once_and_small_talk_stays_quiet(bot):
+    await bot.say("head-1", "여권 어디서 만들어요?", room="heads", mention=True, at=MONDAY)
+    [answer] = bot.in_room("heads")
+    assert "접수번호" not in answer.text and "여권" in answer.text
+    bot.sent.clear()
+
+    await bot.say("mom-1", "오늘 날씨 좋네요 ㅎㅎ")
+    bot.assert_silent()
+
+    await bot.say("dad-1", "전입신고 어떻게 해요?", room=None)  # 1:1 follows the county
+    [reply] = bot.in_room("dm-dad-1")
+    assert reply.text == HELD.format(receipt=receipt_in(reply.text))
+
+
+def test_review_needs_an_officer_room(tmp_path):
+    path = write_config(tmp_path, "sqlite://", "review_answers: true\n")
+    config = path.read_text(encoding="utf-8")
+    start = config.index("officer_room:")
+    path.write_text(config[:start] + config[config.index("\n", start) + 1 :], encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+    assert str(caught.value).startswith(str(path))
+    assert "review_answers needs an officer_room" in str(caught.value)
+
+
+def test_sotong_check_says_where_answers_wait(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "--config", str(reviewing(tmp_path, "sqlite://"))],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    rooms = {line.split()[0]: line for line in done.stdout.splitlines() if line.startswith("  ")}
+    assert "held for an officer's review" in done.stdout
+    assert "listen, review" in rooms["parenting"]
+    assert "review" not in rooms["heads"]
