@@ -68,11 +68,18 @@ class Context:
     def send(self, out: Outgoing) -> None:
         self.outgoing.append(out)
 
-    def to_officers(self, text: str) -> None:
+    def to_officers(self, text: str, *, quick_replies: tuple[str, ...] = ()) -> None:
         """Post to the officer room, if the county configured one."""
         room = self.settings.officer_room
         if room is not None:
-            self.send(Outgoing(platform=room.platform, chat_id=room.chat_id, text=text))
+            self.send(
+                Outgoing(
+                    platform=room.platform,
+                    chat_id=room.chat_id,
+                    text=text,
+                    quick_replies=quick_replies,
+                )
+            )
 
     def audit(self, action: str, detail: str = "") -> None:
         """Record who did what; phone and account numbers in `detail` are masked (the audit

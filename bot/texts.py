@@ -81,9 +81,11 @@ KO: dict[str, str] = {
         "이 항목의 답이 이달 찾던 답이 아니라는 말을 들은 것은 {times}번째입니다 (/answers)."
     ),
     "officer.answer_held": (
-        "답변 검토: 봇이 고른 답은 '{question}' 항목입니다. 맞으면 /faq {receipt} {entry} 로 "
-        "보내 주세요. 다른 항목은 /faq {receipt}, 직접 답하려면 /reply {receipt} 내용"
+        "답변 검토: 봇이 고른 답은 '{question}' 항목입니다. 맞으면 아래 버튼이나 "
+        "/faq {receipt} {entry} 로 보내 주세요. 다른 항목은 /faq {receipt}, "
+        "직접 답하려면 /reply {receipt} 내용"
     ),
+    "officer.send_held": "이 답 보내기 {receipt}",
     "officer.follower": (
         "[{receipt}] 같은 내용을 다른 주민도 알렸습니다 (함께 알림 {count}명).\n{text}"
     ),
@@ -111,6 +113,10 @@ KO: dict[str, str] = {
     "teach.no_choices": "{receipt:과} 겹치는 FAQ 항목이 없습니다. /reply로 답해 주세요.",
     "teach.no_entry": "FAQ에 '{entry}' 항목이 없습니다. /faq {receipt:으로} 가까운 항목을 보세요.",
     "teach.closed": "{receipt:은} 이미 종결된 민원입니다. 먼저 /reopen {receipt} 하세요.",
+    "teach.no_held": (
+        "{receipt}에는 봇이 고른 답이 없습니다 (항목이 FAQ에서 빠졌을 수 있습니다). "
+        "/faq {receipt:으로} 항목을 고르세요."
+    ),
     "teach.nothing": "{receipt}에서 배운 표현이 없습니다.",
     "teach.forgotten": "{receipt}: FAQ '{entry}'에서 이 민원의 표현을 지웠습니다.",
     "officer.assigned": "{receipt}: 담당 {assignee} · 부서 {department}",
@@ -470,10 +476,11 @@ EN: dict[str, str] = {
         "This entry's answer has missed {times} times this month (/answers)."
     ),
     "officer.answer_held": (
-        "Answer review: the bot picked the entry '{question}'. If it is right, send it with "
-        "/faq {receipt} {entry}. Other entries: /faq {receipt}; your own words: "
+        "Answer review: the bot picked the entry '{question}'. If it is right, send it with the "
+        "button below or /faq {receipt} {entry}. Other entries: /faq {receipt}; your own words: "
         "/reply {receipt} text"
     ),
+    "officer.send_held": "Send this answer {receipt}",
     "officer.follower": (
         "[{receipt}] Another resident reported the same ({count} following).\n{text}"
     ),
@@ -500,6 +507,10 @@ EN: dict[str, str] = {
     "teach.no_choices": "No FAQ entry shares words with {receipt}. Answer it with /reply.",
     "teach.no_entry": "The FAQ has no entry '{entry}'. /faq {receipt} lists the closest ones.",
     "teach.closed": "{receipt} is already closed. /reopen {receipt} first.",
+    "teach.no_held": (
+        "{receipt} has no answer picked by the bot (its entry may have left the FAQ). "
+        "/faq {receipt} lists entries to pick from."
+    ),
     "teach.nothing": "Nothing was learned from {receipt}.",
     "teach.forgotten": "{receipt}: its words are no longer a phrasing of FAQ '{entry}'.",
     "officer.assigned": "{receipt}: assigned to {assignee} · department {department}",

@@ -19,6 +19,7 @@ KST = ZoneInfo("Asia/Seoul")  # the county's clock
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KST)  # an ordinary working morning
 
 PLATFORM = "chat"
+OFFICERS = "officers"  # `say(room=OFFICERS)`: in the county's officer room
 
 
 class Conversation:
@@ -50,7 +51,8 @@ class Conversation:
         thread: str | None = None,
         reply_to: str | None = None,
     ) -> str:
-        """`user` writes `text` in `room` (a room key), or 1:1 with `room=None`; `to_member`:
+        """`user` writes `text` in `room` (a room key, or OFFICERS for the officer room), or 1:1
+        with `room=None`; `to_member`:
         as a reply to another member's message; `thread`: in the thread of that message id;
         `reply_to`: as a reply to that message id (a Telegram reply).
 
@@ -60,11 +62,15 @@ class Conversation:
             await self.app.tick()
         number = next(self._ids)
         config_room = self.settings.room_by_key(room) if room else None
+        chat_id = config_room.chat_id if config_room else f"dm-{user}"
+        direct = config_room is None and room != OFFICERS
+        if room == OFFICERS:
+            chat_id = self.settings.officer_room.chat_id
         message_id = f"m{number}"
         await self.app.receive(
             parse_text(
                 platform=platform,
-                chat_id=config_room.chat_id if config_room else f"dm-{user}",
+                chat_id=chat_id,
                 user_id=user,
                 user_name=name or user,
                 delivery_id=f"d{number}",
@@ -73,8 +79,8 @@ class Conversation:
                 message_id=message_id,
                 thread_id=thread,
                 reply_to=reply_to,
-                is_direct=config_room is None,
-                addressed=config_room is None or mention,
+                is_direct=direct,
+                addressed=direct or mention,
                 to_member=to_member,
             )
         )

@@ -53,6 +53,22 @@ async def test_an_officer_on_slack_resolves_a_report_made_on_telegram(telegram, 
     assert receipt in outcome.text and "교체했습니다" in outcome.text
 
 
+async def test_an_answer_held_for_review_is_sent_with_one_tap_on_slack(telegram, slack, county):
+    async with running(county(review_answers=True)):
+        asked = telegram.say(PARENTING, JIEUN, "지은맘", QUESTION)
+        [held] = await telegram.wait_sent(1, PARENTING)
+        [notice] = await slack.wait_posted(1, OFFICERS)
+        receipt = re.search(r"\d{4}-\d{4}", held.text)[0]
+        await slack.click(notice, KIM_SLACK, f"이 답 보내기 {receipt}")
+        [_, answer] = await telegram.wait_sent(2, PARENTING)
+        [_, done] = await slack.wait_posted(2, OFFICERS)
+
+    assert held.reply_to == asked and "담당자가 답변을 확인한 뒤" in held.text
+    assert "food-waste" in notice.text and notice.buttons == (f"이 답 보내기 {receipt}",)
+    assert answer.reply_to == asked and "편의점에서 판매합니다" in answer.text
+    assert "해결로 바꿨습니다" in done.text
+
+
 async def test_a_rejected_telegram_token_leaves_slack_running(slack, sqlite_county, caplog):
     settings = sqlite_county(environ={**ENVIRONMENT, "TELEGRAM_BOT_TOKEN": "123456:WRONG"})
     with caplog.at_level(logging.ERROR, logger="bot.app"):

@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from tests.conftest import ROOT, write_config
-from tests.conversation import MONDAY, Conversation
+from tests.conversation import MONDAY, OFFICERS, Conversation
 from tests.test_officer import officer
 from tests.test_queue import receipt_in
 from tests.test_report import rows
@@ -52,17 +52,37 @@ async def test_the_officer_sends_the_answer_the_bot_picked(bot):
     asked, receipt = await held(bot, "mom-1", "재산세 언제까지 내요?")
     [notice] = bot.to_officers()
     assert notice.text.startswith(f"[새 민원 {receipt}] 단순 질의 · 육아 소통방\n재산세 언제까지")
-    assert f"봇이 고른 답은 '{TAX}' 항목입니다. 맞으면 /faq {receipt} property-tax 로" in (
-        notice.text
+    assert (
+        f"봇이 고른 답은 '{TAX}' 항목입니다. 맞으면 아래 버튼이나 /faq {receipt} property-tax 로"
+        in (notice.text)
     )
 
-    done = await officer(bot, f"/faq {receipt} property-tax")
-    assert "property-tax" in done and "해결로 바꿨습니다" in done
+    assert notice.quick_replies == (f"이 답 보내기 {receipt}",)
+
+    await bot.say("officer-kim", notice.quick_replies[0], room=OFFICERS, mention=True)
+    [done] = bot.to_officers()
+    assert "property-tax" in done.text and "해결로 바꿨습니다" in done.text
     [answer] = bot.in_room("parenting")
     assert answer.reply_to == asked
     assert answer.text.startswith(f"[접수번호 {receipt}] 문의하신 '{TAX}'에 대한 안내입니다.")
     card = await officer(bot, f"/ticket {receipt}")
     assert f"검토 모드에서 봇이 고른 답: {TAX}" in card
+
+    await bot.say("admin-park", notice.quick_replies[0], room=OFFICERS, mention=True)
+    [twice] = bot.to_officers()  # the team lead taps it too: nothing is sent twice
+    assert twice.text.startswith(f"{receipt}은 이미 종결된 민원입니다")
+    bot.assert_silent()
+
+
+async def test_the_button_of_a_question_passed_on_sends_nothing(bot):
+    await bot.say("mom-1", "우리 동네 아이 키우면 한 달에 얼마씩 주나요?", at=MONDAY)
+    receipt = receipt_in(bot.in_room("parenting")[0].text)
+    [notice] = bot.to_officers()
+    assert notice.quick_replies == ()  # nothing was picked
+    await bot.say("officer-kim", f"이 답 보내기 {receipt}", room=OFFICERS, mention=True)
+    [refused] = bot.to_officers()
+    assert refused.text.startswith(f"{receipt}에는 봇이 고른 답이 없습니다")
+    bot.assert_silent()
 
 
 async def test_answers_show_how_often_the_bot_picked_right(bot):

@@ -64,6 +64,13 @@ def record(
     return use
 
 
+def held_entry(session: Session, ticket: Ticket) -> str | None:
+    """The entry the bot picked for `ticket`, when it held that answer for an officer."""
+    return session.exec(
+        select(FaqUse.entry_id).where(col(FaqUse.reviewed), FaqUse.ticket_id == ticket.id)
+    ).first()
+
+
 def misses_this_month(ctx: Context, entry_id: str) -> int:
     """How often residents said the answer with `entry_id` was not what they asked, this
     month (county time), this message included once recorded."""

@@ -132,7 +132,8 @@ class TicketQueue:
             )
             if missed_times > 1:  # an entry missing again and again is the one to fix
                 notice += " " + ctx.texts("officer.answer_missed_again", times=missed_times)
-        if held is not None:  # one command sends it, or lists the other entries
+        buttons: tuple[str, ...] = ()
+        if held is not None:  # one tap or one command sends it, or lists the other entries
             self._record(ctx, ticket, "answer_held", text=held.question)
             notice += "\n" + ctx.texts(
                 "officer.answer_held",
@@ -140,7 +141,8 @@ class TicketQueue:
                 entry=held.id,
                 receipt=ticket.receipt_no,
             )
-        ctx.to_officers(notice)
+            buttons = (ctx.texts("officer.send_held", receipt=ticket.receipt_no),)
+        ctx.to_officers(notice, quick_replies=buttons)
         return ticket
 
     def _remember_contact(self, ctx: Context, text: str) -> None:

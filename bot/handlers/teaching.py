@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.faq import FaqEntry, FaqSource
 from bot.faq.index import Candidate
 from bot.faq.text import clean
+from bot.handlers import answers
 from bot.handlers.args import receipt_and_text
 from bot.handlers.queue import OPEN, TicketQueue
 from bot.messages import Command
@@ -75,6 +76,41 @@ async def answer_with_faq(
     entry = faq.index.entry(entry_id) or _chosen(ticket, faq, entry_id)
     if entry is None:
         raise UsageError(ctx.texts("teach.no_entry", entry=entry_id, receipt=ticket.receipt_no))
+    _answer(ctx, queue, faq, ticket, entry)
+
+
+def _pressed(ctx: Context) -> str | None:
+    """The receipt on the `이 답 보내기 2026-0012` button an officer pressed under an answer
+    held for review (bot/handlers/queue.py), if this is one."""
+    prefix = ctx.texts("officer.send_held", receipt="")
+    text = ctx.event.text.strip()
+    if not text.startswith(prefix) or not ctx.has_role("officer"):
+        return None
+    return text.removeprefix(prefix).strip() or None
+
+
+def _is_send_held(ctx: Context) -> bool:
+    return _pressed(ctx) is not None
+
+
+@router.message(_is_send_held)
+async def send_held(ctx: Context, queue: TicketQueue, faq: FaqSource) -> None:
+    """`/faq N` with the entry the bot picked, in one tap."""
+    try:
+        ticket = queue.workable(ctx, _pressed(ctx))
+        entry_id = answers.held_entry(ctx.session, ticket)
+        entry = faq.index.entry(entry_id) if entry_id else None
+        if entry is None:
+            raise UsageError(ctx.texts("teach.no_held", receipt=ticket.receipt_no))
+        _answer(ctx, queue, faq, ticket, entry)
+    except UsageError as exc:
+        ctx.reply(str(exc))
+
+
+def _answer(
+    ctx: Context, queue: TicketQueue, faq: FaqSource, ticket: Ticket, entry: FaqEntry
+) -> None:
+    """Send the entry's answer, close the ticket and learn its words."""
     if ticket.status not in OPEN:
         raise UsageError(ctx.texts("teach.closed", receipt=ticket.receipt_no))
     queue.move(ctx, ticket, "resolved", text=entry.id, action="faq", public=True)

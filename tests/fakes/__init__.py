@@ -48,6 +48,7 @@ def county_config(
     telegram: dict[str, Any] | None = None,
     slack: dict[str, Any] | None = None,
     environ: dict[str, str] | None = None,
+    review_answers: bool = False,
 ) -> Settings:
     """Write and load the county's config; `telegram`/`slack` are those platforms' sections."""
     platforms: dict[str, Any] = {"webchat": {"enabled": False}}
@@ -85,6 +86,7 @@ def county_config(
         ],
         officer_room={"platform": "slack", "chat_id": OFFICERS},
         platforms=platforms,
+        review_answers=review_answers,
     )
 
 
