@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -116,15 +117,25 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{name + ':':<10} {section.mode}")
     staff = settings.officer_room
     print(f"officer room: {f'{staff.platform} {staff.chat_id}' if staff else '-'}")
-    if settings.review_answers:
-        print("answers:   held for an officer's review (review_answers), 1:1 chats included")
+    if settings.review_below(None):
+        print(f"answers:   {_review(settings.review_below(None))} (review_answers)")
     print(f"rooms ({len(settings.rooms)}):")
     for room in settings.rooms:
         groups = ", ".join(room.groups) or "-"
-        mode = f"{room.mode}{', review' if settings.reviews_answers(room) else ''}"
+        below = settings.review_below(room)
+        mode = f"{room.mode}, {_review(below, short=True)}" if below else room.mode
         print(f"  {room.key:<16} {room.platform:<9} {mode:<16} {groups:<16} {room.name}")
     print(f"notices: {len(settings.notices)}, feeds: {len(settings.feeds)}")
     return 0
+
+
+def _review(below: float, *, short: bool = False) -> str:
+    """Which FAQ answers wait for an officer, for `sotong check`."""
+    if below == math.inf:
+        return "review" if short else "every FAQ answer waits for an officer"
+    return (
+        f"review < {below}" if short else f"FAQ answers scoring below {below} wait for an officer"
+    )
 
 
 def _hide_password(url: str) -> str:

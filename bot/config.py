@@ -6,6 +6,7 @@ and the reason in one line. Any string may be `${ENV_VAR}`: secrets live in the 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from datetime import date, datetime, time
@@ -19,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     ValidationError,
     field_validator,
     model_validator,
@@ -26,6 +28,23 @@ from pydantic import (
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 Mode = Literal["mention", "listen"]
+
+
+def _review_setting(value: Any) -> bool | float:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and 0 < value <= 1:
+        return float(value)
+    raise ValueError(
+        f"give true, false or a score above 0 and at most 1 (0.75: answers scoring below it "
+        f"wait for an officer), not {value!r}"
+    )
+
+
+ReviewSetting = Annotated[bool | float, PlainValidator(_review_setting)]
+"""`review_answers`: true (every FAQ answer waits for an officer), false, or a score below
+which an answer waits."""
+
 # Telegram group ids are negative numbers that YAML reads as ints; chat ids are always text.
 ChatId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
 
@@ -54,7 +73,7 @@ class RoomSettings(_Strict):
     chat_id: ChatId
     groups: list[str] = Field(default_factory=list)
     mode: Mode = "mention"
-    review_answers: bool | None = None
+    review_answers: ReviewSetting | None = None
     """Overrides the county's `review_answers` in this room."""
 
 
@@ -240,9 +259,10 @@ class Settings(_Strict):
     """Where the bot keeps files of its own (the SQLite database, the cookie key)."""
     flood_limit: int = 12
     """Messages one person may send per minute before the bot stops reacting to them."""
-    review_answers: bool = False
-    """Hold every FAQ answer for an officer, who sends it (or a better one) with `/faq`: for
-    the first weeks of a new FAQ, before residents see what the bot would say on its own."""
+    review_answers: ReviewSetting = False
+    """Hold FAQ answers for an officer, who sends each (or a better one) with `/faq`: `true`
+    for every answer, or a score (0.75) for those the bot is less sure of. For the first weeks
+    of a new FAQ, before residents see what the bot would say on its own."""
 
     @field_validator("timezone")
     @classmethod
@@ -272,7 +292,7 @@ class Settings(_Strict):
             if urls.count(url) > 1:
                 raise ValueError(f"feed {url!r} is listed twice (give it all its groups once)")
         if self.officer_room is None and (
-            self.review_answers or any(room.review_answers for room in self.rooms)
+            self.review_below(None) or any(self.review_below(room) for room in self.rooms)
         ):
             raise ValueError("review_answers needs an officer_room: held answers wait there")
         known = self.groups()
@@ -296,11 +316,15 @@ class Settings(_Strict):
             (r for r in self.rooms if r.platform == platform and r.chat_id == chat_id), None
         )
 
-    def reviews_answers(self, room: RoomSettings | None) -> bool:
-        """Whether an FAQ answer in `room` (None: a 1:1 chat) waits for an officer."""
+    def review_below(self, room: RoomSettings | None) -> float:
+        """FAQ answers in `room` (None: a 1:1 chat) scoring below this wait for an officer:
+        0 holds none, infinity all."""
+        review = self.review_answers
         if room is not None and room.review_answers is not None:
-            return room.review_answers
-        return self.review_answers
+            review = room.review_answers
+        if isinstance(review, bool):
+            return math.inf if review else 0.0
+        return review
 
     def room_by_key(self, key: str) -> RoomSettings | None:
         return next((r for r in self.rooms if r.key == key), None)

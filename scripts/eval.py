@@ -185,6 +185,7 @@ def main() -> int:
     results = _triage(faq, [case["text"] for case in cases])
     summary = [("development data", report(cases, results, show_errors=args.errors))]
     answered = {"development data": _answered(cases, results), "held out": []}
+    messages = {"development data": len(cases), "held out": 0}
     if not (args.dev_only or args.faq or args.cases or args.half):
         passed_on: dict[str, list[dict]] = {}  # set → its answerable questions not answered
         # (FAQ, cases, results) of the sets nothing was read or learned from
@@ -201,6 +202,7 @@ def main() -> int:
             if not mark:
                 unread.append((own_path, own, own_results))
             answered["held out"] += _answered(own, own_results)
+            messages["held out"] += len(own)
             passed_on[" ".join(own_files)] = [
                 c for c, r in zip(own, own_results, strict=True) if c.get("faq") and not r["faq"]
             ]
@@ -208,6 +210,8 @@ def main() -> int:
         pooled_cases = [case for _, own, _ in unread for case in own]
         pooled = [result for _, _, own_results in unread for result in own_results]
         summary.append(("unread sets, pooled", report(pooled_cases, pooled, show_errors=False)))
+        answered["unread, pooled"] = _answered(pooled_cases, pooled)
+        messages["unread, pooled"] = len(pooled_cases)
         _listen_room("unread sets, pooled", [(own_path, own) for own_path, own, _ in unread])
         for title, names in GUARDS:
             _listen_room(title, [(faq, _cases([OWN / f"{name}.jsonl" for name in names]))])
@@ -218,6 +222,7 @@ def main() -> int:
         _summary(summary)
         print("* the intent model is trained on this set (scripts/train_intents.py)")
         _reliability(answered)
+        _review(answered, messages)
         taught = [
             _taught(title, faq_name, passed_on[lessons], measured)
             for title, faq_name, lessons, measured in TAUGHT
@@ -353,6 +358,23 @@ def _reliability(answered: dict[str, list[tuple[float, bool]]]) -> None:
             inside = [right for score, right in pairs if lo <= score < hi]
             cells.append(_share(sum(inside), len(inside)) if inside else "-")
         print(f"{title:<20}" + "".join(f"{cell:>16}" for cell in cells))
+
+
+REVIEW_CUTS = (0.6, 0.7, 0.75, 0.8, 0.9)
+
+
+def _review(answered: dict[str, list[tuple[float, bool]]], messages: dict[str, int]) -> None:
+    """With `review_answers: CUT`, answers scoring below CUT wait for an officer: how many of
+    the bot's answers officers would check, and the wrong ones residents would still be sent."""
+    print("\nreview_answers: CUT — answers held for an officer · wrong answers sent (all messages)")
+    print(f"{'':<14}" + "".join(f"{title:>30}" for title in answered))
+    for cut in REVIEW_CUTS:
+        cells = []
+        for title, pairs in answered.items():
+            held = sum(score < cut for score, _ in pairs)
+            sent_wrong = sum(score >= cut and not right for score, right in pairs)
+            cells.append(f"{held}/{len(pairs)} · {_share(sent_wrong, messages[title])}")
+        print(f"{f'below {cut:.2f}':<14}" + "".join(f"{cell:>30}" for cell in cells))
 
 
 def _bins() -> list[tuple[float, float]]:

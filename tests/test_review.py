@@ -21,9 +21,9 @@ TAX = "재산세 납부 기간이 언제인가요?"
 HELD = "담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다 (접수번호 {receipt})."
 
 
-def reviewing(tmp_path: Path, database_url: str) -> Path:
-    """시험군 reviews answers everywhere but in the village heads' room."""
-    path = write_config(tmp_path, database_url, "review_answers: true\n")
+def reviewing(tmp_path: Path, database_url: str, review: str = "true") -> Path:
+    """시험군 reviews answers (`review`) everywhere but in the village heads' room."""
+    path = write_config(tmp_path, database_url, f"review_answers: {review}\n")
     heads = "groups: [이장단], mode: mention}"
     config = path.read_text(encoding="utf-8")
     path.write_text(config.replace(heads, heads[:-1] + ", review_answers: false}"), "utf-8")
@@ -151,6 +151,37 @@ def test_sotong_check_says_where_answers_wait(tmp_path):
         check=True,
     )
     rooms = {line.split()[0]: line for line in done.stdout.splitlines() if line.startswith("  ")}
-    assert "held for an officer's review" in done.stdout
+    assert "answers:   every FAQ answer waits for an officer (review_answers)" in done.stdout
     assert "listen, review" in rooms["parenting"]
     assert "review" not in rooms["heads"]
+
+
+async def test_a_county_may_hold_only_the_answers_the_bot_is_less_sure_of(tmp_path, database_url):
+    settings = load_settings(reviewing(tmp_path, database_url, "0.75"), environ={})
+    bot = Conversation(settings)
+    await bot.start()
+    try:
+        await bot.say("mom-1", "여권 어디서 만들어요?", at=MONDAY)  # the bot is sure: answered
+        [answer] = bot.in_room("parenting")
+        assert "접수번호" not in answer.text and "여권" in answer.text
+        assert answer.quick_replies == ("찾는 답이 아니에요",)
+        assert not bot.to_officers()
+
+        _, receipt = await held(bot, "mom-2", "종량제 봉투 어디서 사요?")  # less sure: held
+        [notice] = bot.to_officers()
+        assert f"/faq {receipt} food-waste" in notice.text
+    finally:
+        await bot.stop()
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("1.5", "not 1.5"), ("maybe", "not 'maybe'"), ("0", "not 0")],
+)
+def test_a_bad_review_setting_names_the_line(tmp_path, value, reason):
+    path = reviewing(tmp_path, "sqlite://", value)
+    line = path.read_text(encoding="utf-8").splitlines().index(f"review_answers: {value}") + 1
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+    assert str(caught.value).startswith(f"{path}:{line}: review_answers: give true, false or")
+    assert str(caught.value).endswith(reason)

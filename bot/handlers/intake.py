@@ -8,9 +8,9 @@ stands is told, a neighbour backing a proposal just made is counted on it, and a
 answer to a question just asked is left to them (bot/handlers/turns.py).
 When addressed (mention, reply, 1:1) it always answers something.
 
-Where the county reviews answers first (`review_answers`), an answer waits for an officer as a
-question ticket naming the entry the bot picked; the officer sends it, or a better one, with
-`/faq` (bot/handlers/teaching.py).
+Where the county reviews answers first (`review_answers`: all of them, or those scoring below a
+cut), an answer waits for an officer as a question ticket naming the entry the bot picked; the
+officer sends it, or a better one, with `/faq` (bot/handlers/teaching.py).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
             turns.asked(ctx)
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
-            if ctx.settings.reviews_answers(ctx.room):  # an officer sends it, or a better one
+            if decision.score < ctx.settings.review_below(ctx.room):  # an officer sends it
                 _take_in(
                     ctx, queue, "question", "faq.held", urgent=result.urgent, held=decision.entry
                 )
