@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import ROOT, SAMPLE_FAQ, write_config
@@ -18,11 +19,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def web_county(tmp_path: Path, database_url: str, *, faq: Path = SAMPLE_FAQ) -> RunningBot:
-    """The test county running in its own process, its web chat on a free port."""
+def web_county(
+    tmp_path: Path,
+    database_url: str,
+    *,
+    faq: Path = SAMPLE_FAQ,
+    edit: Callable[[str], str] = str,
+) -> RunningBot:
+    """The test county (its config text passed through `edit`) running in its own process,
+    its web chat on a free port."""
     port = free_port()
     config = write_config(tmp_path, database_url, faq=faq)
-    config.write_text(config.read_text().replace("port: 0", f"port: {port}"))
+    config.write_text(edit(config.read_text()).replace("port: 0", f"port: {port}"))
     return RunningBot(config, port).start()
 
 

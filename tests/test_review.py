@@ -13,9 +13,11 @@ import pytest
 from bot.config import ConfigError, load_settings
 from tests.conftest import ROOT, write_config
 from tests.conversation import MONDAY, OFFICERS, Conversation
+from tests.running import web_county
 from tests.test_officer import officer
 from tests.test_queue import receipt_in
 from tests.test_report import rows
+from tests.test_webchat import enter, sign_in
 
 TAX = "재산세 납부 기간이 언제인가요?"
 HELD = "담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다 (접수번호 {receipt})."
@@ -185,3 +187,30 @@ def test_a_bad_review_setting_names_the_line(tmp_path, value, reason):
         load_settings(path, environ={})
     assert str(caught.value).startswith(f"{path}:{line}: review_answers: give true, false or")
     assert str(caught.value).endswith(reason)
+
+
+@pytest.mark.browser
+def test_an_officer_in_the_web_chat_sends_a_held_answer_with_its_button(tmp_path, chromium):
+    def on_the_web(config: str) -> str:  # the officer room in the web chat, as `make run` has it
+        room = "officer_room: {platform: chat, chat_id: room-officers}"
+        web = "officer_room: {platform: webchat, chat_id: officers}\nreview_answers: true"
+        return config.replace(room, web)
+
+    county = web_county(tmp_path, f"sqlite:///{tmp_path / 'sotong.db'}", edit=on_the_web)
+    try:
+        resident, officer_page = (chromium.new_context().new_page() for _ in range(2))
+        enter(resident, county.url, "지은맘")
+        resident.fill("#text", "재산세 언제까지 내요?")
+        resident.press("#text", "Enter")
+        held_text = resident.wait_for_selector(".msg.bot:has-text('접수번호')").inner_text()
+        receipt = receipt_in(held_text)
+        assert "담당자가 답변을 확인한 뒤" in held_text
+
+        sign_in(officer_page, county.url, room="officers")
+        officer_page.click(f".quick button:has-text('이 답 보내기 {receipt}')")
+        officer_page.wait_for_selector(".msg.bot:has-text('해결로 바꿨습니다')")
+
+        answer = resident.wait_for_selector(f".msg.bot:has-text('[접수번호 {receipt}] 문의하신')")
+        assert TAX in answer.inner_text()
+    finally:
+        county.stop()

@@ -206,7 +206,7 @@ def _number(receipt: dict) -> str:
     return re.search(r"\d{4}-\d{4}", receipt["text"])[0]
 
 
-def _enter(page, url: str, name: str) -> None:
+def enter(page, url: str, name: str) -> None:
     """A resident opens the page and enters the parenting room under `name`."""
     page.goto(f"{url}/chat")
     page.select_option("#room", "web-parenting")
@@ -215,11 +215,23 @@ def _enter(page, url: str, name: str) -> None:
     page.wait_for_selector("#text:enabled")
 
 
+def sign_in(page, url: str, room: str = "dm") -> None:
+    """김주무관 signs in and enters `room` (dm: the 1:1 chat with the bot)."""
+    page.goto(f"{url}/chat/login")
+    page.fill("input[name=officer]", "kim")
+    page.fill("input[name=secret]", "kim-secret")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=담당자: 김주무관")
+    page.select_option("#room", room)
+    page.click("#enter")
+    page.wait_for_selector("#text:enabled")
+
+
 @pytest.mark.browser
 def test_replying_to_the_bots_receipt_in_a_real_browser(running, chromium):
     reporter, neighbour = (chromium.new_context().new_page() for _ in range(2))
     for page, name in ((reporter, "지은맘"), (neighbour, "윗집언니")):
-        _enter(page, running.url, name)
+        enter(page, running.url, name)
     reporter.fill("#text", "놀이터 그네 줄이 끊어져서 아이들이 다칠 것 같아요")
     reporter.press("#text", "Enter")
     receipt = neighbour.wait_for_selector(".msg.bot:has-text('접수번호')")
@@ -238,7 +250,7 @@ def test_two_residents_and_an_officer_in_a_real_browser(running, tmp_path, chrom
     context_a, context_b, officer = (chromium.new_context() for _ in range(3))
     first, second, staff = context_a.new_page(), context_b.new_page(), officer.new_page()
     for page, name in ((first, "지은맘"), (second, "서준맘")):
-        _enter(page, running.url, name)
+        enter(page, running.url, name)
 
     first.fill("#text", "음식물 쓰레기 봉투 어디서 사요?")
     first.press("#text", "Enter")
@@ -251,14 +263,7 @@ def test_two_residents_and_an_officer_in_a_real_browser(running, tmp_path, chrom
     receipt_line = first.wait_for_selector(".msg.bot:has-text('접수번호')").inner_text()
     receipt = re.search(r"\d{4}-\d{4}", receipt_line).group(0)
 
-    staff.goto(f"{running.url}/chat/login")
-    staff.fill("input[name=officer]", "kim")
-    staff.fill("input[name=secret]", "kim-secret")
-    staff.click("button[type=submit]")
-    staff.wait_for_selector("text=담당자: 김주무관")
-    staff.select_option("#room", "dm")
-    staff.click("#enter")
-    staff.wait_for_selector("#text:enabled")
+    sign_in(staff, running.url)
     staff.fill("#text", f"/resolve {receipt} 오늘 그네 줄을 새로 달았습니다.")
     staff.press("#text", "Enter")
     staff.wait_for_selector(".msg.bot:has-text('해결')")
