@@ -124,7 +124,7 @@ def _check(args: argparse.Namespace) -> int:
         groups = ", ".join(room.groups) or "-"
         below = settings.review_below(room)
         mode = f"{room.mode}, {_review(below, short=True)}" if below else room.mode
-        print(f"  {room.key:<16} {room.platform:<9} {mode:<16} {groups:<16} {room.name}")
+        print(f"  {room.key:<16} {room.platform:<9} {mode:<23} {groups:<16} {room.name}")
     print(f"notices: {len(settings.notices)}, feeds: {len(settings.feeds)}")
     return 0
 
