@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bot.config import ConfigError, load_settings
+from storage.db import session_scope
+from storage.models import AuditEntry
 from tests.conftest import ROOT, write_config
 from tests.conversation import MONDAY, OFFICERS, Conversation
 from tests.running import web_county
@@ -69,6 +72,10 @@ async def test_the_officer_sends_the_answer_the_bot_picked(bot):
     assert answer.text.startswith(f"[접수번호 {receipt}] 문의하신 '{TAX}'에 대한 안내입니다.")
     card = await officer(bot, f"/ticket {receipt}")
     assert f"검토 모드에서 봇이 고른 답: {TAX}" in card
+
+    with session_scope(bot.app.engine) as session:  # who sent it is on record, as for a command
+        [tapped] = session.exec(select(AuditEntry).where(AuditEntry.action == "faq.send_held"))
+        assert tapped.user_id == "officer-kim" and tapped.detail == f"{receipt} property-tax"
 
     await bot.say("admin-park", notice.quick_replies[0], room=OFFICERS, mention=True)
     [twice] = bot.to_officers()  # the team lead taps it too: nothing is sent twice

@@ -102,6 +102,7 @@ async def send_held(ctx: Context, queue: TicketQueue, faq: FaqSource) -> None:
         entry = faq.index.entry(entry_id) if entry_id else None
         if entry is None:
             raise UsageError(ctx.texts("teach.no_held", receipt=ticket.receipt_no))
+        ctx.audit("faq.send_held", f"{ticket.receipt_no} {entry.id}")  # a tap, not a command
         _answer(ctx, queue, faq, ticket, entry)
     except UsageError as exc:
         ctx.reply(str(exc))
