@@ -92,9 +92,9 @@ class TicketQueue:
         """A new ticket from the resident's message (or the earlier one `asked`, which the
         bot answered with choices none of which fitted, or with an answer `missed`, the
         entry's question, which the resident said was not what they asked, the entry's
-        `missed_times`-th miss this month; or the bot's answer `held` for an
-        officer): the resident gets its receipt number (texts key `confirmation`), then the
-        officer room its summary."""
+        `missed_times`-th miss this month; or the bot's answer `held` for an officer): the
+        resident gets its receipt number (texts key `confirmation`), then the officer room
+        its summary."""
         event = asked or ctx.event
         received = ctx.now.astimezone(ctx.settings.tz)
         ticket = Ticket(
