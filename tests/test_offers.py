@@ -15,6 +15,7 @@ from storage.models import FaqOffer, Identity, Person, Ticket
 from tests.conftest import write_config
 from tests.conversation import MONDAY, Conversation
 from tests.running import web_county
+from tests.test_webchat import enter
 
 # Two entries fit "몇 시까지 해요?" equally: the bot lists both rather than guess.
 POOL_FAQ = """
@@ -195,11 +196,7 @@ def running(tmp_path, database_url):
 @pytest.mark.browser
 def test_in_the_web_chat_a_resident_taps_a_choice_none_of_them_and_not_it(running, chromium):
     page = chromium.new_context().new_page()
-    page.goto(f"{running.url}/chat")
-    page.select_option("#room", "dm")
-    page.fill("#name", "지은맘")
-    page.click("#enter")
-    page.wait_for_selector("#text:enabled")
+    enter(page, running.url, "지은맘", room="dm")
 
     page.fill("#text", ASKED)
     page.press("#text", "Enter")

@@ -206,10 +206,10 @@ def _number(receipt: dict) -> str:
     return re.search(r"\d{4}-\d{4}", receipt["text"])[0]
 
 
-def enter(page, url: str, name: str) -> None:
-    """A resident opens the page and enters the parenting room under `name`."""
+def enter(page, url: str, name: str, room: str = "web-parenting") -> None:
+    """A resident opens the page and enters `room` (dm: the 1:1 chat) under `name`."""
     page.goto(f"{url}/chat")
-    page.select_option("#room", "web-parenting")
+    page.select_option("#room", room)
     page.fill("#name", name)
     page.click("#enter")
     page.wait_for_selector("#text:enabled")
