@@ -188,6 +188,7 @@ def main() -> int:
     messages = {"development data": len(cases), "held out": 0}
     if not (args.dev_only or args.faq or args.cases or args.half):
         passed_on: dict[str, list[dict]] = {}  # set → its answerable questions not answered
+        held: dict[str, list[dict]] = {}  # set → those answered below REVIEWED (review_answers)
         # (FAQ, cases, results) of the sets nothing was read or learned from
         unread: list[tuple[Path, list[dict], list[dict]]] = []
         for title, own_faq, own_files in HELD_OUT:
@@ -205,6 +206,11 @@ def main() -> int:
             messages["held out"] += len(own)
             passed_on[" ".join(own_files)] = [
                 c for c, r in zip(own, own_results, strict=True) if c.get("faq") and not r["faq"]
+            ]
+            held[" ".join(own_files)] = [
+                c
+                for c, r in zip(own, own_results, strict=True)
+                if c.get("faq") and r["faq"] and r["score"] < REVIEWED
             ]
         print("\n== held out, pooled: every set above neither read nor trained on")
         pooled_cases = [case for _, own, _ in unread for case in own]
@@ -229,6 +235,15 @@ def main() -> int:
         ]
         print("\nafter officers taught the passed-on questions of the other set (/faq N 항목)")
         _summary(taught)
+        reviewed = [
+            _taught(f"{title}, reviewed", faq_name, passed_on[lessons] + held[lessons], measured)
+            for title, faq_name, lessons, measured in TAUGHT
+        ]
+        print(
+            f"\nafter review_answers: {REVIEWED} on the other set: officers taught its passed-on "
+            "questions and the answers held for them (sent as picked or corrected, /faq N 항목)"
+        )
+        _summary(reviewed)
     return 0
 
 
@@ -238,7 +253,7 @@ def _taught(title: str, faq: str, lessons: list[dict], measured: str) -> tuple[s
         file.writelines(json.dumps(case, ensure_ascii=False) + "\n" for case in lessons)
         file.flush()
         cases = _cases([OWN / f"{measured}.jsonl"])
-        print(f"\n== {title}: {len(lessons)} passed-on questions taught, then {measured}")
+        print(f"\n== {title}: {len(lessons)} questions taught, then {measured}")
         results = _triage(OWN / f"{faq}.yaml", [c["text"] for c in cases], learned=Path(file.name))
     return title, report(cases, results, show_errors=False)
 
@@ -361,6 +376,7 @@ def _reliability(answered: dict[str, list[tuple[float, bool]]]) -> None:
 
 
 REVIEW_CUTS = (0.6, 0.7, 0.75, 0.8, 0.9)
+REVIEWED = 0.75  # the score the README suggests for review_answers
 
 
 def _review(answered: dict[str, list[tuple[float, bool]]], messages: dict[str, int]) -> None:
@@ -383,10 +399,11 @@ def _bins() -> list[tuple[float, float]]:
 
 def _summary(rows: list[tuple[str, dict[str, str]]]) -> None:
     """One line per set, as quoted in notes."""
-    print(f"\n{'set':<36} {'top-1':>16} {'wrong':>14} {'false':>12} {'F1':>6} {'chatter':>12}")
+    width = max(36, *(len(title) for title, _ in rows))
+    print(f"\n{'set':<{width}} {'top-1':>16} {'wrong':>14} {'false':>12} {'F1':>6} {'chatter':>12}")
     for title, f in rows:
         print(
-            f"{title:<36} {f['top1']:>16} {f['wrong']:>14} {f['false']:>12} {f['macro']:>6}"
+            f"{title:<{width}} {f['top1']:>16} {f['wrong']:>14} {f['false']:>12} {f['macro']:>6}"
             f" {f['chatter']:>12}"
         )
 
