@@ -176,9 +176,23 @@ async def test_a_county_may_hold_only_the_answers_the_bot_is_less_sure_of(tmp_pa
         assert answer.quick_replies == ("찾는 답이 아니에요",)
         assert not bot.to_officers()
 
+        await bot.say("mom-1", "찾는 답이 아니에요", mention=True)  # they tap the button
+        turned_down = receipt_in(bot.in_room("parenting")[0].text)
+        bot.sent.clear()
+
         _, receipt = await held(bot, "mom-2", "종량제 봉투 어디서 사요?")  # less sure: held
         [notice] = bot.to_officers()
         assert f"/faq {receipt} food-waste" in notice.text
+        await officer(bot, f"/faq {receipt} waste-schedule")  # the officer sends a better one
+        bot.sent.clear()
+
+        text = await officer(bot, "/answers 2026-11")  # a resident's miss and an officer's
+        assert "봇이 FAQ로 답한 질문 2건, 주민이 '찾는 답이 아니에요'라고 한 답변 1건" in text
+        assert "그중 1건은 담당자 검토를 거쳤습니다: 봇이 고른 답 그대로 보냄 0건, " in text
+        table = rows(text)
+        assert table["passport"][1:] == ["1", "1", turned_down]
+        assert table["food-waste"][1:] == ["1", "1", receipt]
+        assert table["합계"] == ["", "2", "2", ""]
     finally:
         await bot.stop()
 
