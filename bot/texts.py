@@ -258,6 +258,15 @@ KO: dict[str, str] = {
         "FAQ에 없는 말은 {count}줄 중 {shown}줄만 보입니다. "
         "전체는 서버에서 sotong answers 로 보세요."
     ),
+    "answers.by_score": (
+        "봇이 고른 답의 점수별 현황 (config.yaml 의 review_answers 에 점수를 적으면 "
+        "그 미만의 답은 담당자가 먼저 확인합니다)"
+    ),
+    "answers.col.score": "점수",
+    "answers.col.sent": "검토해 그대로 보냄",
+    "answers.col.waiting": "검토 전",
+    "answers.score_below": "{score} 미만",
+    "answers.score_from": "{score} 이상",
     "platform.telegram": "텔레그램",
     "platform.slack": "슬랙",
     "platform.webchat": "웹 채팅",
@@ -639,6 +648,15 @@ EN: dict[str, str] = {
         "The missing words show {shown} of {count} rows; "
         "run `sotong answers` on the server for all."
     ),
+    "answers.by_score": (
+        "Answers the bot picked, by its score (give review_answers in config.yaml a score, "
+        "and answers scoring below it wait for an officer first)"
+    ),
+    "answers.col.score": "Score",
+    "answers.col.sent": "Reviewed, sent as picked",
+    "answers.col.waiting": "Awaiting review",
+    "answers.score_below": "below {score}",
+    "answers.score_from": "{score} and above",
     "platform.telegram": "Telegram",
     "platform.slack": "Slack",
     "platform.webchat": "Web chat",

@@ -209,6 +209,8 @@ class FaqOffer(SQLModel, table=True):
     thread_id: str | None = None
     at: datetime = _when(index=True)
     answered: bool = False
+    score: float | None = None
+    """The matcher's score for the entry `answered` with, which a turn-down is counted under."""
 
 
 class FaqUse(SQLModel, table=True):
@@ -226,6 +228,10 @@ class FaqUse(SQLModel, table=True):
     reviewed: bool = False
     """The answer was held for an officer (`review_answers`) as the question ticket `ticket_id`:
     how the officer answered that ticket tells whether the bot picked right."""
+    score: float | None = None
+    """The matcher's score for the entry (of the answer turned down), when the bot picked it:
+    `/answers` counts misses by score, for choosing where review starts. None for a resident's
+    pick among choices."""
 
 
 class RecentQuestion(SQLModel, table=True):

@@ -108,6 +108,13 @@ async def test_an_officer_sees_which_entries_answered_and_which_missed(bot, nove
     assert table[pool] == [november, "1", "-", "-"]
     assert table["합계"] == ["", "4", "1", ""]
     assert list(table)[1] == "food-waste-bags"  # the most turned down first
+    # the bot's own picks by how sure it was (a resident's pick among choices is not one): the
+    # bags' answer, sure and still turned down once, the library's a little less sure
+    assert "봇이 고른 답의 점수별 현황" in text
+    assert table["점수"] == ["답변", "찾는 답 아님"]
+    assert table["0.75–0.90"] == ["1", "-"]
+    assert table["0.90 이상"] == ["2", "1"]
+    assert "0.60–0.75" not in table
     card = await officer(bot, "/ticket 2024-0001")
     assert BAGS in card and "찾던 내용이 아님" in card
 
@@ -161,8 +168,13 @@ async def test_the_server_prints_every_entry_for_a_spreadsheet(bot, november, co
     table = list(csv.reader(io.StringIO(result.stdout)))
     assert table[0] == ["항목", "질문", "답변", "찾는 답 아님", "넘긴 접수"]
     assert table[1] == ["food-waste-bags", BAGS, "2", "1", "2024-0001"]
-    assert table[-1] == ["합계", "", "4", "1", ""]
-    assert len(table) == 5
+    assert table[4] == ["합계", "", "4", "1", ""]
+    assert table[5:] == [
+        [],
+        ["점수", "답변", "찾는 답 아님"],
+        ["0.75–0.90", "1", "0"],
+        ["0.90 이상", "2", "1"],
+    ]
 
 
 async def test_an_entry_taken_out_of_the_faq_keeps_its_count(bot, november, config, tmp_path):

@@ -124,6 +124,12 @@ async def test_answers_show_how_often_the_bot_picked_right(bot):
     assert table["합계"] == ["", "4", "2", ""]
     assert list(table)[1:3] == ["car-tax", "food-waste"]  # the misses first
     assert "waste-schedule" not in table  # an officer's answer is not the bot's
+    # by the bot's score: the tax answer it was surest of went as picked; the two it changed
+    # and the one waiting scored lower (where a county would keep reviewing)
+    assert table["점수"] == ["답변", "찾는 답 아님", "검토해 그대로 보냄", "검토 전"]
+    assert table["0.90 이상"] == ["1", "-", "1", "-"]
+    assert table["0.75–0.90"] == ["1", "1", "-", "-"]
+    assert table["0.60–0.75"] == ["2", "1", "-", "1"]
 
 
 async def test_a_room_may_answer_at_once_and_small_talk_stays_quiet(bot):
@@ -193,6 +199,8 @@ async def test_a_county_may_hold_only_the_answers_the_bot_is_less_sure_of(tmp_pa
         assert table["passport"][1:] == ["1", "1", turned_down]
         assert table["food-waste"][1:] == ["1", "1", receipt]
         assert table["합계"] == ["", "2", "2", ""]
+        assert table["0.60–0.75"] == ["1", "1", "-", "-"]  # held, and the officer changed it
+        assert table["0.90 이상"] == ["1", "1", "-", "-"]  # sent at once, and turned down
     finally:
         await bot.stop()
 

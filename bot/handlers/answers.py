@@ -14,6 +14,8 @@ Where officers review the bot's answers first (`review_answers`), each answer he
 the entry's, and how the officer answered its ticket tells whether the bot picked right: sent as
 picked, or changed (another entry, or the officer's own words), which counts as a miss. That
 is the bot's precision on the county's own questions, the figure to decide on ending review.
+Below the table, the answers the bot picked and their misses by its score: misses gather at low
+scores, and this shows below which score (`review_answers: 0.75`) answers should wait.
 
 Question tickets are counted by their category as it stands now (an officer may refile one
 with `/kind`), and without those merged into another.
@@ -21,10 +23,12 @@ with `/kind`), and without those merged into another.
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
@@ -46,6 +50,9 @@ QUESTION_WIDTH = 24  # characters of an entry's question the table shows
 TICKETS_IN_CHAT = 3  # missed tickets a chat table names per entry before "외 N건"
 GAP_ASKED = 2  # questions passed on that must ask about a word for it to be listed
 GAPS_IN_CHAT = 5  # rows of such words a chat table lists
+# Where the answers by score are cut into rows: the scores a county might start review at
+# (`review_answers`), from the lowest the bot answers at (0.45 unless one entry stands alone)
+SCORE_BANDS = (0.45, 0.6, 0.75, 0.9)
 # What an officer does on a held answer's ticket that answers the resident (/faq, /reply,
 # /resolve, /reject, /longterm), unlike an extension or a merge, which only say when or where
 _ANSWERING = ("faq", "reply", "resolved", "rejected", "long_term")
@@ -54,12 +61,20 @@ _INSERTED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 
 
 def record(
-    ctx: Context, entry_id: str, *, turned_down: bool = False, reviewed: bool = False
+    ctx: Context,
+    entry_id: str,
+    *,
+    score: float | None = None,
+    turned_down: bool = False,
+    reviewed: bool = False,
 ) -> FaqUse:
     """Count an answer with entry `entry_id` just given (or, `reviewed`, held for an officer),
-    or (`turned_down`) said not to be what the resident asked; the ticket that miss or that
-    hold becomes is set on what this returns."""
-    use = FaqUse(entry_id=entry_id, at=ctx.now, turned_down=turned_down, reviewed=reviewed)
+    or (`turned_down`) said not to be what the resident asked; `score` is the matcher's, when
+    the bot picked the entry. The ticket that miss or that hold becomes is set on what this
+    returns."""
+    use = FaqUse(
+        entry_id=entry_id, at=ctx.now, score=score, turned_down=turned_down, reviewed=reviewed
+    )
     ctx.session.add(use)
     return use
 
@@ -121,6 +136,23 @@ class Review:
         return self.sent + self.changed + self.waiting
 
 
+@dataclass
+class Band:
+    """The answers the bot picked, scoring from `low` (None: any lower) to below `high`
+    (None: any higher): how often those were misses shows where review should start."""
+
+    low: float | None
+    high: float | None
+    answered: int = 0
+    """Given, or held for an officer."""
+    turned_down: int = 0
+    """Turned down by the resident, or changed by the officer."""
+    sent: int = 0
+    """Held, and sent by the officer as the bot picked."""
+    waiting: int = 0
+    """Held, not yet answered."""
+
+
 @dataclass(frozen=True)
 class AnswersReport:
     period: Period
@@ -133,6 +165,9 @@ class AnswersReport:
     gaps: list[Gap]
     """What those questions asked about in words no entry uses, the most asked first."""
     review: Review = Review()
+    by_score: list[Band] = field(default_factory=list)
+    """Bands with an answer in them, the lowest first; answers picked by a resident among
+    choices, and those counted before scores were kept, are in none."""
 
     @property
     def answered(self) -> int:
@@ -176,8 +211,9 @@ def build(
     ]
     outcomes = Counter(h.how for h in held)
     review = Review(outcomes["sent"], outcomes["changed"], outcomes["waiting"])
+    gaps = missing_words(index, passed_on)
     return AnswersReport(
-        period, used, unused, len(passed_on), missing_words(index, passed_on), review
+        period, used, unused, len(passed_on), gaps, review, _by_score(session, start, period, held)
     )
 
 
@@ -186,6 +222,7 @@ class _Held:
     entry_id: str
     receipt: str
     at: datetime
+    score: float | None
     how: str
     """`sent`, `changed` or `waiting` (see Review)."""
 
@@ -216,8 +253,39 @@ def _held(session: Session, start: datetime, period: Period) -> list[_Held]:
             how = "waiting"
         else:
             how = "sent" if first.action == "faq" and first.text == use.entry_id else "changed"
-        found.append(_Held(use.entry_id, ticket.receipt_no, use.at, how))
+        found.append(_Held(use.entry_id, ticket.receipt_no, use.at, use.score, how))
     return found
+
+
+def _by_score(
+    session: Session, start: datetime, period: Period, held: Sequence[_Held]
+) -> list[Band]:
+    """The answers the bot picked in the period, given and `held`, by their score."""
+    edges: list[float | None] = [None, *SCORE_BANDS, None]
+    bands = [Band(low, high) for low, high in itertools.pairwise(edges)]
+    given = session.exec(
+        select(FaqUse.score, FaqUse.turned_down).where(
+            col(FaqUse.score).is_not(None),
+            ~col(FaqUse.reviewed),
+            FaqUse.at >= start,
+            period.by_cutoff(FaqUse.at),
+        )
+    ).all()
+    for score, down in given:
+        band = bands[bisect_right(SCORE_BANDS, score)]
+        if down:
+            band.turned_down += 1
+        else:
+            band.answered += 1
+    for answer in held:
+        if answer.score is None:
+            continue
+        band = bands[bisect_right(SCORE_BANDS, answer.score)]
+        band.answered += 1
+        band.turned_down += answer.how == "changed"
+        band.sent += answer.how == "sent"
+        band.waiting += answer.how == "waiting"
+    return [band for band in bands if band.answered or band.turned_down]
 
 
 def _uses(
@@ -342,6 +410,9 @@ def render(
     sections = [("", rows)]
     if gaps:  # what new entries would answer
         sections.append((texts("answers.gaps"), _gap_rows(gaps, texts, fmt, limit)))
+    if report.by_score:  # where review should start, or could end
+        bands = _band_rows(report.by_score, texts, cell, reviewed=bool(report.review.held))
+        sections.append((texts("answers.by_score"), bands))
     heading = title("answers.title", report.period, texts, settings)
     return layout(fmt, heading, sections, notes)
 
@@ -359,6 +430,24 @@ def _gap_rows(gaps: Sequence[Gap], texts: Texts, fmt: str, limit: int | None) ->
             for gap in gaps
         ),
     ]
+
+
+def _band_rows(
+    bands: Sequence[Band], texts: Texts, cell: Callable[[int], str], *, reviewed: bool
+) -> list[list[str]]:
+    """The bands' rows; what officers did with held answers only in a month that had some."""
+    columns = ("score", "answered", "turned_down", "sent", "waiting")[: 5 if reviewed else 3]
+    rows = [[texts(f"answers.col.{column}") for column in columns]]
+    for band in bands:
+        if band.low is None:
+            label = texts("answers.score_below", score=f"{band.high:.2f}")
+        elif band.high is None:
+            label = texts("answers.score_from", score=f"{band.low:.2f}")
+        else:
+            label = f"{band.low:.2f}–{band.high:.2f}"
+        counts = (band.answered, band.turned_down, band.sent, band.waiting)
+        rows.append([label, *map(cell, counts[: len(columns) - 1])])
+    return rows
 
 
 def _receipts(tickets: Sequence[str], texts: Texts, fmt: str, limit: int | None) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bot import privacy
 from bot.context import Context
-from bot.faq import FaqEntry, FaqSource, understand
+from bot.faq import Decision, FaqSource, understand
 from bot.handlers import answers, offers, turns
 from bot.handlers.queue import TicketQueue
 from bot.messages import Message
@@ -72,19 +72,17 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
             if decision.score < ctx.settings.review_below(ctx.room):  # an officer sends it
-                _take_in(
-                    ctx, queue, "question", "faq.held", urgent=result.urgent, held=decision.entry
-                )
+                _take_in(ctx, queue, "question", "faq.held", urgent=result.urgent, held=decision)
                 return
             key = "faq.answer" if decision.sure else "faq.answer_about"
             reply = ctx.texts(key, answer=decision.entry.answer, question=decision.entry.question)
-            answers.record(ctx, decision.entry.id)
+            answers.record(ctx, decision.entry.id, score=decision.score)
             if result.urgent:  # answered, and an officer still hears of it at once
                 ctx.reply(reply)
                 _take_in(ctx, queue, "question", "ticket.received", urgent=True)
             else:  # ... or the resident says it is not what they asked
                 ctx.reply(reply, quick_replies=(ctx.texts("faq.not_it"),))
-                offers.remember(ctx, (decision.entry,), answered=True)
+                offers.remember(ctx, (decision.entry,), answered=True, score=decision.score)
         elif decision.outcome == "offer" and addressed and not result.urgent:
             titles = [entry.question for entry in decision.choices]
             listing = "\n".join(f"{i}. {title}" for i, title in enumerate(titles, 1))
@@ -108,7 +106,7 @@ def _take_in(
     receipt_key: str,
     *,
     urgent: bool = False,
-    held: FaqEntry | None = None,
+    held: Decision | None = None,
 ) -> None:
     """Open a ticket (with the answer `held` for an officer), unless the room already has an
     open one saying the same: then the resident follows that one and hears its outcome too.
@@ -118,8 +116,9 @@ def _take_in(
         queue.follow(ctx, same)
         ticket = same
     else:
-        ticket = queue.open(ctx, category, confirmation=receipt_key, held=held)
-        if held is not None:  # how the officer answers it tells whether the bot was right
-            answers.record(ctx, held.id, reviewed=True).ticket_id = ticket.id
+        entry = held.entry if held else None
+        ticket = queue.open(ctx, category, confirmation=receipt_key, held=entry)
+        if held is not None and entry is not None:  # the officer's answer tells if it was right
+            answers.record(ctx, entry.id, reviewed=True, score=held.score).ticket_id = ticket.id
     if urgent:
         ctx.to_officers(ctx.texts("officer.urgent", receipt=ticket.receipt_no))

@@ -42,10 +42,16 @@ _NOT_IT = re.compile(
 )
 
 
-def remember(ctx: Context, choices: Sequence[FaqEntry], *, answered: bool = False) -> None:
-    """Keep the choices just listed (or the entry just `answered` with), so the resident's
-    next message can answer them; older choices (this resident's, and everyone's past
-    PICK_WITHIN) are dropped."""
+def remember(
+    ctx: Context,
+    choices: Sequence[FaqEntry],
+    *,
+    answered: bool = False,
+    score: float | None = None,
+) -> None:
+    """Keep the choices just listed (or the entry just `answered` with, at `score`), so the
+    resident's next message can answer them; older choices (this resident's, and everyone's
+    past PICK_WITHIN) are dropped."""
     event = ctx.event
     ctx.session.exec(
         delete(FaqOffer).where(
@@ -68,6 +74,7 @@ def remember(ctx: Context, choices: Sequence[FaqEntry], *, answered: bool = Fals
             thread_id=event.thread_id,
             at=ctx.now,
             answered=answered,
+            score=score,
         )
     )
 
@@ -110,7 +117,7 @@ def _turned_down(ctx: Context, offer: FaqOffer, index: FaqIndex, queue: TicketQu
     bare = text == ctx.texts("faq.not_it") or bool(_NONE.match(text))  # the button, 아니요
     if not ((bare or _NOT_IT.match(text)) and (event.addressed or ctx.mode == "direct")):
         return False
-    use = answers.record(ctx, offer.entry_ids, turned_down=True)
+    use = answers.record(ctx, offer.entry_ids, turned_down=True, score=offer.score)
     entry = index.entry(offer.entry_ids)
     ticket = queue.open(
         ctx,
