@@ -71,7 +71,10 @@ async def test_the_officer_sends_the_answer_the_bot_picked(bot):
     assert answer.reply_to == asked
     assert answer.text.startswith(f"[접수번호 {receipt}] 문의하신 '{TAX}'에 대한 안내입니다.")
     card = await officer(bot, f"/ticket {receipt}")
-    assert f"검토 모드에서 봇이 고른 답: {TAX}" in card
+    assert (
+        f"mom-1 접수: 재산세 언제까지 내요?\n• 2026-11-23 10:00 - 검토 모드에서 봇이 고른 답: {TAX}"
+        in card
+    )  # the bot's doing, not the resident's
 
     with session_scope(bot.app.engine) as session:  # who sent it is on record, as for a command
         [tapped] = session.exec(select(AuditEntry).where(AuditEntry.action == "faq.send_held"))

@@ -134,7 +134,7 @@ class TicketQueue:
                 notice += " " + ctx.texts("officer.answer_missed_again", times=missed_times)
         buttons: tuple[str, ...] = ()
         if held is not None:  # one tap or one command sends it, or lists the other entries
-            self._record(ctx, ticket, "answer_held", text=held.question)
+            self._record(ctx, ticket, "answer_held", text=held.question, by_bot=True)
             notice += "\n" + ctx.texts(
                 "officer.answer_held",
                 question=held.question,
@@ -528,12 +528,15 @@ class TicketQueue:
         to_status: str | None = None,
         text: str | None = None,
         public: bool = False,
+        by_bot: bool = False,
     ) -> None:
+        """Add an event to the ticket's history, done by the person whose message is handled
+        (none when `by_bot`: the bot's own doing, such as the answer it picked)."""
         ctx.session.add(
             TicketEvent(
                 ticket_id=ticket.id,
                 at=ctx.now,
-                actor_id=ctx.person.id if ctx.person else None,
+                actor_id=ctx.person.id if ctx.person and not by_bot else None,
                 action=action,
                 from_status=from_status,
                 to_status=to_status,
