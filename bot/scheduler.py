@@ -370,15 +370,26 @@ def count_as_information(
         session.add(InfoPost(at=now, kind=kind, title=title[:200], source_key=key))
 
 
-def to_officers(app: App, session: Session, text: str, now: datetime, *, key: str) -> bool:
-    """Queue `text` for the officer room once per `key` (logged when there is no such room)."""
+def to_officers(
+    app: App,
+    session: Session,
+    text: str,
+    now: datetime,
+    *,
+    key: str,
+    quick_replies: tuple[str, ...] = (),
+) -> bool:
+    """Queue `text` (with buttons) for the officer room once per `key` (logged when there is
+    no such room)."""
     room = app.settings.officer_room
     if room is None:
         log.warning("no officer_room configured; not reported: %s", text)
         return False
     queued = enqueue(
         session,
-        Outgoing(platform=room.platform, chat_id=room.chat_id, text=text),
+        Outgoing(
+            platform=room.platform, chat_id=room.chat_id, text=text, quick_replies=quick_replies
+        ),
         now,
         dedupe_key=key,
     )

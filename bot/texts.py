@@ -151,6 +151,8 @@ KO: dict[str, str] = {
     "digest.soon": "■ 기한 임박",
     "digest.backed": "■ 주민 공감",
     "digest.backed_line": "{receipt} 공감 {count}명 (+{new}) · {text}",
+    "digest.held": "■ 답변 검토 대기 (버튼을 누르면 봇이 고른 답이 주민에게 갑니다)",
+    "digest.held_line": "{receipt} · {text} → 봇이 고른 답: {question}",
     "reminder.due": ("[기한 임박 {receipt}] 처리 기한 {due} · {status} · 담당 {assignee}\n{text}"),
     "reminder.overdue": (
         "[기한 지남 {receipt}] 처리 기한 {due} · {status} · 담당 {assignee}\n{text}"
@@ -550,6 +552,8 @@ EN: dict[str, str] = {
     "digest.soon": "■ Due soon",
     "digest.backed": "■ Backed by residents",
     "digest.backed_line": "{receipt} backed by {count} (+{new}) · {text}",
+    "digest.held": "■ Answers awaiting review (a button sends the bot's pick to the resident)",
+    "digest.held_line": "{receipt} · {text} → the bot's pick: {question}",
     "reminder.due": "[Due soon {receipt}] due {due} · {status} · assignee {assignee}\n{text}",
     "reminder.overdue": "[Overdue {receipt}] due {due} · {status} · assignee {assignee}\n{text}",
     "role.changed": "{name}: now {role}.",

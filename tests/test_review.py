@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from bot.config import ConfigError, load_settings
+from bot.messages import Outgoing
 from storage.db import session_scope
 from storage.models import AuditEntry
 from tests.conftest import ROOT, write_config
-from tests.conversation import MONDAY, OFFICERS, Conversation
+from tests.conversation import KST, MONDAY, OFFICERS, Conversation
 from tests.running import web_county
 from tests.test_officer import officer
 from tests.test_queue import receipt_in
@@ -26,9 +28,9 @@ TAX = "재산세 납부 기간이 언제인가요?"
 HELD = "담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다 (접수번호 {receipt})."
 
 
-def reviewing(tmp_path: Path, database_url: str, review: str = "true") -> Path:
+def reviewing(tmp_path: Path, database_url: str, review: str = "true", extra: str = "") -> Path:
     """시험군 reviews answers (`review`) everywhere but in the village heads' room."""
-    path = write_config(tmp_path, database_url, f"review_answers: {review}\n")
+    path = write_config(tmp_path, database_url, f"review_answers: {review}\n{extra}")
     heads = "groups: [이장단], mode: mention}"
     config = path.read_text(encoding="utf-8")
     path.write_text(config.replace(heads, heads[:-1] + ", review_answers: false}"), "utf-8")
@@ -43,10 +45,10 @@ async def bot(tmp_path, database_url):
     await conversation.stop()
 
 
-async def held(bot, user: str, text: str) -> tuple[str, str]:
-    """`user` asks in the parenting room on a November morning; the bot says an officer will
+async def held(bot, user: str, text: str, at: datetime = MONDAY) -> tuple[str, str]:
+    """`user` asks in the parenting room (on a November morning); the bot says an officer will
     check its answer. Returns the message asked and the receipt."""
-    asked = await bot.say(user, text, at=MONDAY)
+    asked = await bot.say(user, text, at=at)
     [reply] = bot.in_room("parenting")
     receipt = receipt_in(reply.text)
     assert reply.reply_to == asked and reply.text == HELD.format(receipt=receipt)
@@ -133,6 +135,46 @@ async def test_answers_show_how_often_the_bot_picked_right(bot):
     assert table["0.90 이상"] == ["1", "-", "1", "-"]
     assert table["0.75–0.90"] == ["1", "1", "-", "-"]
     assert table["0.60–0.75"] == ["2", "1", "-", "1"]
+
+
+async def test_the_morning_digest_offers_to_send_the_answers_held_overnight(tmp_path, database_url):
+    path = reviewing(tmp_path, database_url, extra="tickets: {digest_at: '09:00'}\n")
+    bot = Conversation(load_settings(path, environ={}))
+    await bot.start()
+
+    async def digest(day: int) -> Outgoing:
+        bot.clock.set(datetime(2026, 11, day, 9, 0, tzinfo=KST))
+        await bot.app.tick()
+        await bot.app.drain()
+        [sent] = [m for m in bot.to_officers() if m.text.startswith(f"[2026-11-{day} 민원 현황]")]
+        return sent
+
+    try:
+        evening = datetime(2026, 11, 23, 21, 0, tzinfo=KST)  # nobody reviews at night
+        _, tax = await held(bot, "mom-1", "재산세 언제까지 내요?", at=evening)
+        _, bags = await held(bot, "mom-2", "종량제 봉투 어디서 사요?", at=evening)
+        bot.to_officers()  # (their notices)
+
+        morning = await digest(24)
+        waiting = morning.text.split(
+            "■ 답변 검토 대기 (버튼을 누르면 봇이 고른 답이 주민에게 갑니다)\n"
+        )
+        assert waiting[1].splitlines() == [
+            f"{tax} · 재산세 언제까지 내요? → 봇이 고른 답: {TAX}",
+            f"{bags} · 종량제 봉투 어디서 사요? → 봇이 고른 답: 음식물쓰레기는 어떻게 배출하나요?",
+        ]
+        assert morning.quick_replies == (f"이 답 보내기 {tax}", f"이 답 보내기 {bags}")
+
+        await bot.say("officer-kim", morning.quick_replies[0], room=OFFICERS, mention=True)
+        [answer] = bot.in_room("parenting")  # the first tap sends the tax answer
+        assert answer.text.startswith(f"[접수번호 {tax}] 문의하신 '{TAX}'에 대한 안내입니다.")
+        await officer(bot, f"/reply {bags} 종량제 봉투는 읍내 마트와 편의점에서 팝니다.")
+        bot.sent.clear()  # the officer answers the bags in their own words: nothing waits
+
+        next_morning = await digest(25)
+        assert "답변 검토 대기" not in next_morning.text and next_morning.quick_replies == ()
+    finally:
+        await bot.stop()
 
 
 async def test_a_room_may_answer_at_once_and_small_talk_stays_quiet(bot):

@@ -36,6 +36,7 @@ from sqlmodel import Session, col, func, select
 from bot.config import Settings
 from bot.context import Context
 from bot.faq import FaqEntry, FaqIndex, FaqSource
+from bot.handlers.queue import OPEN
 from bot.handlers.report import Period, asked_month, layout, month_start, title
 from bot.messages import Command
 from bot.router import Router
@@ -84,6 +85,28 @@ def held_entry(session: Session, ticket: Ticket) -> str | None:
     return session.exec(
         select(FaqUse.entry_id).where(col(FaqUse.reviewed), FaqUse.ticket_id == ticket.id)
     ).first()
+
+
+def awaiting_review(session: Session) -> list[tuple[Ticket, str]]:
+    """Open tickets whose held answer no officer has answered yet, the oldest first, each with
+    the entry the bot picked (the morning digest offers to send them)."""
+    answered = (
+        select(TicketEvent.id)
+        .where(TicketEvent.ticket_id == Ticket.id, col(TicketEvent.action).in_(_ANSWERING))
+        .exists()
+    )
+    rows = session.exec(
+        select(Ticket, FaqUse.entry_id)
+        .join(FaqUse, col(FaqUse.ticket_id) == Ticket.id)
+        .where(
+            col(FaqUse.reviewed),
+            col(Ticket.status).in_(OPEN),
+            col(Ticket.merged_into_id).is_(None),
+            ~answered,
+        )
+        .order_by(col(Ticket.created_at), col(Ticket.id))
+    ).all()
+    return [(ticket, entry_id) for ticket, entry_id in rows]
 
 
 def misses_this_month(ctx: Context, entry_id: str) -> int:

@@ -1,7 +1,9 @@
 """Keeping officers ahead of the legal deadlines: a daily digest of new, overdue and soon-due
 tickets at a configured time, and one reminder per ticket before its deadline passes. The
 digest also names the proposals neighbours backed since the last one: the bot counts them
-quietly in the rooms (bot/handlers/turns.py), so this is where officers hear of them.
+quietly in the rooms (bot/handlers/turns.py), so this is where officers hear of them; and,
+where answers are reviewed first (`review_answers`), the held answers still waiting, with a
+button each that sends the bot's pick: those asked overnight are cleared in a few taps.
 
 Both run as `App.tickers`. Each message is queued with a dedupe key, so a digest goes out once
 a day and a reminder once per deadline, across restarts and several processes.
@@ -15,13 +17,16 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from bot.app import App, Ticker
-from bot.handlers import deadlines, views
+from bot.faq import FaqIndex
+from bot.handlers import answers, deadlines, views
 from bot.handlers.queue import OPEN
 from bot.scheduler import to_officers
 from storage.db import session_scope
 from storage.models import OutboxItem, Person, Ticket, TicketEvent
 
 DIGEST_LIMIT = 15
+HELD_BUTTONS = 5
+"""Held answers the digest puts a send button under (the oldest); the rest are listed."""
 SOON = timedelta(days=1)
 """The digest's "due soon": before the next digest."""
 
@@ -52,12 +57,16 @@ def daily_digest(app: App) -> Ticker:
             if session.exec(select(OutboxItem.id).where(OutboxItem.dedupe_key == key)).first():
                 return
             since = datetime.combine(local.date(), at, tzinfo=tz) - timedelta(days=1)
-            to_officers(app, session, _digest_text(app, session, now, since), now, key=key)
+            text, buttons = _digest(app, session, now, since)
+            to_officers(app, session, text, now, key=key, quick_replies=buttons)
 
     return digest
 
 
-def _digest_text(app: App, session: Session, now: datetime, since: datetime) -> str:
+def _digest(
+    app: App, session: Session, now: datetime, since: datetime
+) -> tuple[str, tuple[str, ...]]:
+    """The digest's text, and its buttons (one per held answer it offers to send)."""
     texts, tz = app.texts, app.settings.tz
     new = session.exec(
         select(Ticket)
@@ -94,7 +103,26 @@ def _digest_text(app: App, session: Session, now: datetime, since: datetime) -> 
         )
         if len(backed) > DIGEST_LIMIT:
             lines.append(texts("officer.list_more", count=len(backed) - DIGEST_LIMIT))
-    return "\n".join(lines)
+    held = answers.awaiting_review(session)
+    if held:
+        lines.append(texts("digest.held"))
+        index: FaqIndex = app.services["faq"].index
+        for ticket, entry_id in held[:DIGEST_LIMIT]:
+            entry = index.entry(entry_id)
+            lines.append(
+                texts(
+                    "digest.held_line",
+                    receipt=ticket.receipt_no,
+                    text=views.summary(ticket.text),
+                    question=entry.question if entry else entry_id,
+                )
+            )
+        if len(held) > DIGEST_LIMIT:
+            lines.append(texts("officer.list_more", count=len(held) - DIGEST_LIMIT))
+    buttons = tuple(
+        texts("officer.send_held", receipt=ticket.receipt_no) for ticket, _ in held[:HELD_BUTTONS]
+    )
+    return "\n".join(lines), buttons
 
 
 def _backed(session: Session, since: datetime, now: datetime) -> list[tuple[Ticket, int, int]]:
