@@ -18,6 +18,7 @@ from bot.handlers.deadlines import (
     extend,
     is_overdue,
     is_working_day,
+    next_opening,
     remaining,
     working_days_between,
 )
@@ -147,6 +148,20 @@ def test_lunch_time_does_not_count() -> None:
 def test_hours_skip_chuseok() -> None:
     # Wed 15-18 (3 h), then 24-27 closed, Mon 09-12 and 13-15
     assert deadline(kst(2026, 9, 23, 15), 1) == kst(2026, 9, 28, 15)
+
+
+def test_when_the_office_next_opens() -> None:
+    assert next_opening(kst(2026, 11, 23, 10)) is None  # a Monday morning: open
+    assert next_opening(kst(2026, 11, 23, 12, 30)) is None  # lunch: back within the hour
+    assert next_opening(kst(2026, 11, 23, 8, 59)) == kst(2026, 11, 23, 9)  # before opening
+    assert next_opening(kst(2026, 11, 23, 18)) == kst(2026, 11, 24, 9)  # after closing
+    assert next_opening(kst(2026, 11, 27, 21)) == kst(2026, 11, 30, 9)  # Friday night
+    assert next_opening(kst(2026, 9, 23, 19)) == kst(2026, 9, 28, 9)  # before 추석
+    assert next_opening(kst(2026, 11, 23, 10), extra_holidays=[date(2026, 11, 23)]) == kst(
+        2026, 11, 24, 9
+    )
+    # a time read in UTC is Seoul time: 2026-11-23 01:00 UTC is 10:00 KST
+    assert next_opening(datetime(2026, 11, 23, 1, tzinfo=UTC)) is None
 
 
 def test_five_days_are_hours_six_days_are_days() -> None:

@@ -45,13 +45,19 @@ async def bot(tmp_path, database_url):
     await conversation.stop()
 
 
-async def held(bot, user: str, text: str, at: datetime = MONDAY) -> tuple[str, str]:
-    """`user` asks in the parenting room (on a November morning); the bot says an officer will
-    check its answer. Returns the message asked and the receipt."""
+async def held(
+    bot, user: str, text: str, at: datetime = MONDAY, opens: str | None = None
+) -> tuple[str, str]:
+    """`user` asks in the parenting room (on a November morning, when the office is open; else
+    it `opens` then); the bot says an officer will check its answer. Returns the message asked
+    and the receipt."""
     asked = await bot.say(user, text, at=at)
     [reply] = bot.in_room("parenting")
     receipt = receipt_in(reply.text)
-    assert reply.reply_to == asked and reply.text == HELD.format(receipt=receipt)
+    said = HELD.format(receipt=receipt)
+    if opens:
+        said += f" 지금은 근무 시간이 아니어서 {opens}부터 확인합니다."
+    assert reply.reply_to == asked and reply.text == said
     return asked, receipt
 
 
@@ -151,8 +157,9 @@ async def test_the_morning_digest_offers_to_send_the_answers_held_overnight(tmp_
 
     try:
         evening = datetime(2026, 11, 23, 21, 0, tzinfo=KST)  # nobody reviews at night
-        _, tax = await held(bot, "mom-1", "재산세 언제까지 내요?", at=evening)
-        _, bags = await held(bot, "mom-2", "종량제 봉투 어디서 사요?", at=evening)
+        tuesday = "11월 24일(화) 09:00"  # the resident is told when an officer will look
+        _, tax = await held(bot, "mom-1", "재산세 언제까지 내요?", at=evening, opens=tuesday)
+        _, bags = await held(bot, "mom-2", "종량제 봉투 어디서 사요?", at=evening, opens=tuesday)
         bot.to_officers()  # (their notices)
 
         morning = await digest(24)

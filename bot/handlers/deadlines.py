@@ -93,6 +93,24 @@ def is_working_day(day: date, *, extra_holidays: Iterable[date] = ()) -> bool:
     )
 
 
+def next_opening(
+    now: datetime, *, extra_holidays: Iterable[date] = (), hours: OfficeHours = OFFICE_HOURS
+) -> datetime | None:
+    """When the office next opens, or None while it is open (a working day between opening and
+    closing; officers are back from a break within the hour)."""
+    _require_aware(now)
+    closed = frozenset(extra_holidays)
+    local = _local(now, hours)
+    day = local.date()
+    if is_working_day(day, extra_holidays=closed) and local.time() >= hours.start:
+        if local.time() < hours.end:
+            return None
+        day += timedelta(days=1)
+    while not is_working_day(day, extra_holidays=closed):
+        day += timedelta(days=1)
+    return datetime.combine(day, hours.start, tzinfo=hours.tz)
+
+
 def working_days_between(start: date, end: date, *, extra_holidays: Iterable[date] = ()) -> int:
     """Working days from `start` to `end`, both included (as the day of receipt is day 1);
     0 when `end` is before `start`."""

@@ -15,7 +15,7 @@ from bot import privacy
 from bot.context import Context
 from bot.faq import FaqEntry
 from bot.handlers import deadlines, duplicates
-from bot.handlers.views import format_time, resident_status
+from bot.handlers.views import format_day, format_time, resident_status
 from bot.messages import Event, Outgoing
 from bot.router import UsageError
 from storage.models import Person, ReceiptCounter, Ticket, TicketEvent, TicketFollower
@@ -116,7 +116,12 @@ class TicketQueue:
         ctx.session.flush()
         self._record(ctx, ticket, "received", to_status="received", text=ticket.text)
         self._remember_contact(ctx, event.text)
-        ctx.reply(ctx.texts(confirmation, receipt=ticket.receipt_no))
+        confirmed = ctx.texts(confirmation, receipt=ticket.receipt_no)
+        if held is not None and (opens := deadlines.next_opening(ctx.now)):  # not tonight
+            confirmed += " " + ctx.texts(
+                "faq.held_opens", opens=format_day(opens, ctx.settings.tz, ctx.texts)
+            )
+        ctx.reply(confirmed)
         notice = ctx.texts(
             "officer.new_ticket",
             receipt=ticket.receipt_no,

@@ -20,6 +20,14 @@ def format_time(when: datetime | None, tz: ZoneInfo) -> str:
     return when.astimezone(tz).strftime("%Y-%m-%d %H:%M") if when else "-"
 
 
+def format_day(when: datetime, tz: ZoneInfo, texts: Texts) -> str:
+    """A day and time as residents read it, with its weekday: 11월 30일(월) 09:00."""
+    local = when.astimezone(tz)
+    weekday = texts("time.weekdays").split()[local.weekday()]
+    hour = local.strftime("%H:%M")
+    return texts("time.day", month=local.month, day=local.day, weekday=weekday, time=hour)
+
+
 def summary(text: str) -> str:
     """The first words of a ticket, on one line."""
     flat = " ".join(text.split())
