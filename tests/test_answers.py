@@ -206,6 +206,9 @@ async def test_a_chat_table_lists_the_first_entries_and_says_where_the_rest_are(
     assert (
         "| food-waste-bags | 음식물 쓰레기 봉투는 어디서 사나요? | 2 | 1 | 2024-0001 |" in english
     )
+    assert "### Answers the bot picked, by its score" in english
+    assert "| Score | Answered | Not what was asked |" in english
+    assert "| 0.90 and above | 2 | 1 |" in english
 
 
 async def test_words_no_entry_uses_show_which_entries_to_write(bot, config):
