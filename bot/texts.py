@@ -272,6 +272,12 @@ KO: dict[str, str] = {
     "answers.col.waiting": "검토 전",
     "answers.score_below": "{score} 미만",
     "answers.score_from": "{score} 이상",
+    "answers.review_setting": (
+        "지금 담당자가 먼저 확인하는 답 (config.yaml review_answers): {places}"
+    ),
+    "answers.review_all": "모든 답",
+    "answers.review_below": "점수 {score} 미만",
+    "answers.review_none": "바로 답함",
     "platform.telegram": "텔레그램",
     "platform.slack": "슬랙",
     "platform.webchat": "웹 채팅",
@@ -667,6 +673,10 @@ EN: dict[str, str] = {
     "answers.col.waiting": "Awaiting review",
     "answers.score_below": "below {score}",
     "answers.score_from": "{score} and above",
+    "answers.review_setting": "Answers an officer checks first now (review_answers): {places}",
+    "answers.review_all": "all",
+    "answers.review_below": "scoring below {score}",
+    "answers.review_none": "none",
     "platform.telegram": "Telegram",
     "platform.slack": "Slack",
     "platform.webchat": "Web chat",

@@ -115,6 +115,7 @@ async def test_an_officer_sees_which_entries_answered_and_which_missed(bot, nove
     assert table["0.75–0.90"] == ["1", "-"]
     assert table["0.90 이상"] == ["2", "1"]
     assert "0.60–0.75" not in table
+    assert "review_answers):" not in text  # this county answers at once everywhere
     card = await officer(bot, "/ticket 2024-0001")
     assert BAGS in card and "찾던 내용이 아님" in card
 

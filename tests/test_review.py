@@ -127,6 +127,10 @@ async def test_answers_show_how_often_the_bot_picked_right(bot):
         "다른 답으로 바꿈 2건 ('찾는 답 아님'에 셈), 검토 전 1건"
     ) in text
     assert "FAQ로 답하지 못해 담당자에게 넘긴 질문 1건" in text  # the allowance, not the held
+    assert (  # what the county holds now, to read the table by score against
+        "지금 담당자가 먼저 확인하는 답 (config.yaml review_answers): "
+        "모든 답 (1:1 대화, 육아 소통방, 웹 육아방) · 바로 답함 (이장단 소통방)"
+    ) in text
     table = rows(text)
     assert table["food-waste"][1:] == ["1", "1", bags]
     assert table["car-tax"][1:] == ["1", "1", car]
@@ -253,6 +257,7 @@ async def test_a_county_may_hold_only_the_answers_the_bot_is_less_sure_of(tmp_pa
         assert table["합계"] == ["", "2", "2", ""]
         assert table["0.60–0.75"] == ["1", "1", "-", "-"]  # held, and the officer changed it
         assert table["0.90 이상"] == ["1", "1", "-", "-"]  # sent at once, and turned down
+        assert "review_answers): 점수 0.75 미만 (1:1 대화, 육아 소통방, 웹 육아방) · 바로" in text
     finally:
         await bot.stop()
 

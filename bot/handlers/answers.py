@@ -24,6 +24,7 @@ with `/kind`), and without those merged into another.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -419,6 +420,8 @@ def render(
                 waiting=review.waiting,
             )
         )
+    if setting := _review_setting(settings, texts):  # what the table by score is read against
+        notes.append(setting)
     notes.append(texts("answers.passed_on", count=report.passed_on))
     if report.unused:
         named = ", ".join(report.unused[:UNUSED_NAMED])
@@ -453,6 +456,27 @@ def _gap_rows(gaps: Sequence[Gap], texts: Texts, fmt: str, limit: int | None) ->
             for gap in gaps
         ),
     ]
+
+
+def _review_setting(settings: Settings, texts: Texts) -> str | None:
+    """Where answers wait for an officer now, by cut (`0.75 미만 (1:1 대화, 육아 소통방)`),
+    to read the table by score against; None where none do."""
+    places: dict[float, list[str]] = {}
+    for room in [None, *settings.rooms]:
+        name = room.name if room else texts("room.direct")
+        places.setdefault(settings.review_below(room), []).append(name)
+    if set(places) == {0.0}:
+        return None
+    parts = []
+    for below, names in sorted(places.items(), key=lambda item: -item[0]):
+        if below == math.inf:
+            what = texts("answers.review_all")
+        elif below:
+            what = texts("answers.review_below", score=below)
+        else:
+            what = texts("answers.review_none")
+        parts.append(f"{what} ({', '.join(names)})")
+    return texts("answers.review_setting", places=" · ".join(parts))
 
 
 def _band_rows(
