@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -149,6 +150,23 @@ def _as_text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_as_text)]
 
 
+def _clock(value: Any) -> Any:
+    """A time of day is written "09:00"; pydantic would read a number as seconds after midnight."""
+    if isinstance(value, str | time):
+        return value
+    raise ValueError(f'write a time of day as "09:00", not {value!r}')
+
+
+def _county_time(value: time) -> time:
+    """Times of day are in the county's `timezone`; an offset would not compare with them."""
+    if value.tzinfo is not None:
+        raise ValueError(f'times are in the county\'s timezone: write "{value:%H:%M}", no offset')
+    return value
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock), AfterValidator(_county_time)]
+
+
 def _check_duration(value: str | None) -> str | None:
     if value is not None:
         from bot.scheduler import parse_duration
@@ -233,7 +251,7 @@ class BroadcastSettings(_Strict):
 class TicketSettings(_Strict):
     """How officers are kept on top of the queue (all times in the county's time zone)."""
 
-    digest_at: time | None = None
+    digest_at: ClockTime | None = None
     """Daily digest to the officer room (new, overdue, due soon), e.g. "09:00"; off when unset."""
     remind_before_hours: int = Field(default=24, ge=0)
     """Officers are reminded once this long before a deadline passes; 0 turns reminders off."""
@@ -404,6 +422,8 @@ def _plain(
     if isinstance(node, yaml.SequenceNode):
         return [_plain(item, (*loc, i), lines, path, environ) for i, item in enumerate(node.value)]
     value = yaml.safe_load(yaml.serialize(node))
+    if isinstance(value, int | float) and ":" in node.value:  # YAML 1.1 base 60: 18:00 is 1080
+        return node.value
     if isinstance(value, str) and "${" in value:
         return _expand(value, loc, node.start_mark.line + 1, path, environ)
     return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,21 @@ def test_the_shipped_config_is_valid():
     settings = load_settings(ROOT / "config.yaml", environ={})
     assert settings.platforms.webchat.port == 8080
     assert settings.database.startswith("sqlite:///")
+
+
+def test_a_time_of_day_written_without_quotes_is_the_time_meant(tmp_path):
+    """YAML 1.1 reads 18:00 as the base-60 number 1080, which pydantic took for 00:18 UTC."""
+    settings = load_settings(write(tmp_path, GOOD + "tickets: {digest_at: 18:00}\n"), environ={})
+    assert settings.tickets.digest_at == time(18)
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("9", 'write a time of day as "09:00", not 9'),
+        ("'09:00+09:00'", 'times are in the county\'s timezone: write "09:00", no offset'),
+    ],
+)
+def test_a_time_of_day_is_hours_and_minutes_in_county_time(tmp_path, written, reason):
+    path = write(tmp_path, GOOD + f"tickets: {{digest_at: {written}}}\n")
+    assert error_of(path) == f"{path}:16: tickets.digest_at: {reason}"
