@@ -119,6 +119,7 @@ def _check(args: argparse.Namespace) -> int:
     print(f"officer room: {f'{staff.platform} {staff.chat_id}' if staff else '-'}")
     if settings.review_below(None):
         print(f"answers:   {_review(settings.review_below(None))} (review_answers)")
+    print(f"office:    {_office(settings)}")
     print(f"rooms ({len(settings.rooms)}):")
     for room in settings.rooms:
         groups = ", ".join(room.groups) or "-"
@@ -136,6 +137,20 @@ def _review(below: float, *, short: bool = False) -> str:
     return (
         f"review < {below}" if short else f"FAQ answers scoring below {below} wait for an officer"
     )
+
+
+def _office(settings: Settings) -> str:
+    """Office hours, closures and processing periods, as the deadlines count them."""
+    from bot.handlers.deadlines import Office
+
+    office = Office.of(settings)
+    hours = office.hours
+    day = f"{hours.start:%H:%M}-{hours.end:%H:%M}"
+    if hours.breaks:
+        day += f" (breaks {', '.join(f'{a:%H:%M}-{b:%H:%M}' for a, b in hours.breaks)})"
+    days = ", ".join(f"{category} {n}" for category, n in office.periods.items())
+    closed = ", ".join(str(day) for day in sorted(office.closures)) or "-"
+    return f"{day} · periods (days): {days} · closures: {closed}"
 
 
 def _hide_password(url: str) -> str:

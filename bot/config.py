@@ -6,6 +6,7 @@ and the reason in one line. Any string may be `${ENV_VAR}`: secrets live in the 
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -29,6 +30,7 @@ from pydantic import (
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 Mode = Literal["mention", "listen"]
+Category = Literal["question", "suggestion", "inconvenience"]
 
 
 def _review_setting(value: Any) -> bool | float:
@@ -166,6 +168,21 @@ def _county_time(value: time) -> time:
 
 ClockTime = Annotated[time, BeforeValidator(_clock), AfterValidator(_county_time)]
 
+_SPAN = re.compile(r"\s*(\d{1,2}:\d{2})\s*[-~–]\s*(\d{1,2}:\d{2})\s*")
+
+
+def _span(value: Any) -> Any:
+    """A stretch of the day, "12:00-13:00" (or 12:00~13:00, as notices write it)."""
+    if isinstance(value, tuple | list):
+        return value
+    match = _SPAN.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f'write a stretch of the day as "12:00-13:00", not {value!r}')
+    return match.groups()
+
+
+TimeSpan = Annotated[tuple[time, time], BeforeValidator(_span)]
+
 
 def _check_duration(value: str | None) -> str | None:
     if value is not None:
@@ -248,6 +265,31 @@ class BroadcastSettings(_Strict):
         return _check_duration(value)
 
 
+class OfficeSettings(_Strict):
+    """When the county office works, in county time. Legal deadlines count only these hours
+    and days, and a resident whose answer waits for an officer after hours is told when the
+    office opens. Weekends and public holidays are always closed."""
+
+    opens: ClockTime = time(9)
+    closes: ClockTime = time(18)
+    breaks: list[TimeSpan] = [(time(12), time(13))]
+    """Stretches inside the day that deadlines do not count (lunch); [] for none."""
+    closures: list[date] = Field(default_factory=list)
+    """Days the office is closed that the public-holiday calendar does not know yet: a newly
+    declared 임시공휴일, the county's own closure. Written 2026-12-31."""
+
+    @model_validator(mode="after")
+    def _in_order(self) -> OfficeSettings:
+        cuts = [self.opens, *(t for span in self.breaks for t in span), self.closes]
+        if any(a >= b for a, b in itertools.pairwise(cuts)):
+            shown = " < ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in self.breaks)
+            raise ValueError(
+                f"the day must run opens < breaks (in order, each start < end) < closes, not "
+                f"{self.opens:%H:%M} < {shown or '(no breaks)'} < {self.closes:%H:%M}"
+            )
+        return self
+
+
 class TicketSettings(_Strict):
     """How officers are kept on top of the queue (all times in the county's time zone)."""
 
@@ -257,6 +299,9 @@ class TicketSettings(_Strict):
     """Officers are reminded once this long before a deadline passes; 0 turns reminders off."""
     duplicate_score: float = Field(default=80.0, ge=0, le=100)
     """How alike (0-100) a new report must be to an open one in the room to count as the same."""
+    periods: dict[Category, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    """Processing period in days per category, where the county's 민원사무 처리기준표 differs
+    from the default (question 7, suggestion 14, inconvenience 7); also the longest extension."""
 
 
 class Settings(_Strict):
@@ -273,6 +318,7 @@ class Settings(_Strict):
     feeds: list[FeedSettings] = Field(default_factory=list)
     broadcast: BroadcastSettings = BroadcastSettings()
     tickets: TicketSettings = TicketSettings()
+    office: OfficeSettings = OfficeSettings()
     state_dir: Path = Path("var")
     """Where the bot keeps files of its own (the SQLite database, the cookie key)."""
     flood_limit: int = 12

@@ -108,6 +108,10 @@ def test_sotong_check_prints_what_will_run_or_one_clear_error_line(tmp_path):
     )
     assert ok.returncode == 0, ok.stderr
     assert "parenting" in ok.stdout and "45 entries" in ok.stdout
+    assert (
+        "office:    09:00-18:00 (breaks 12:00-13:00) · periods (days): question 7, suggestion 14, "
+        "inconvenience 7 · closures: -"
+    ) in ok.stdout
 
     write(tmp_path, GOOD.replace("mode: listen", "mode: loud"))
     bad = subprocess.run(

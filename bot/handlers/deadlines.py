@@ -13,20 +13,25 @@ A ticket received on a day that is not counted starts on the next working day. O
 working day after hours keeps that day as day 1 under the day rule: the law counts the first day
 whatever the hour, and an earlier deadline is the one the county can defend.
 
-Everything here is pure: no clock, no I/O. Times must be timezone-aware.
+Everything here is pure: no clock, no I/O. Times must be timezone-aware. `Office` carries a
+county's own hours, closures and periods from `config.yaml`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -177,6 +182,41 @@ def extend(
     return _add_working_hours(
         _local(due, hours), days * HOURS_PER_DAY, frozenset(extra_holidays), hours
     )
+
+
+@dataclass(frozen=True)
+class Office:
+    """One county office's calendar as `config.yaml` sets it: its hours, the closures it
+    declared and its processing periods, for the functions above."""
+
+    hours: OfficeHours = OFFICE_HOURS
+    closures: frozenset[date] = frozenset()
+    periods: Mapping[str, int] = field(default_factory=lambda: PERIOD_DAYS)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Office:
+        """The office of `config.yaml`: `office:` and `tickets.periods`, in county time."""
+        office = settings.office
+        return cls(
+            hours=OfficeHours(office.opens, office.closes, tuple(office.breaks), settings.tz),
+            closures=frozenset(office.closures),
+            periods=MappingProxyType({**PERIOD_DAYS, **settings.tickets.periods}),
+        )
+
+    def period(self, category: str) -> int:
+        """The processing period of `category` in days, also its longest extension."""
+        return self.periods[category]
+
+    def due_at(self, received: datetime, category: str) -> datetime:
+        return due_at(
+            received, category, periods=self.periods, extra_holidays=self.closures, hours=self.hours
+        )
+
+    def extend(self, due: datetime, days: int) -> datetime:
+        return extend(due, days, extra_holidays=self.closures, hours=self.hours)
+
+    def next_opening(self, now: datetime) -> datetime | None:
+        return next_opening(now, extra_holidays=self.closures, hours=self.hours)
 
 
 def remaining(now: datetime, due: datetime) -> timedelta:

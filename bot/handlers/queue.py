@@ -97,6 +97,7 @@ class TicketQueue:
         its summary."""
         event = asked or ctx.event
         received = ctx.now.astimezone(ctx.settings.tz)
+        office = deadlines.Office.of(ctx.settings)
         ticket = Ticket(
             receipt_no=next_receipt(ctx.session, received.year),
             category=category,
@@ -110,14 +111,14 @@ class TicketQueue:
             reporter_id=ctx.person.id if ctx.person else None,
             reporter_user_id=event.user_id,
             created_at=ctx.now,
-            due_at=deadlines.due_at(received, category),
+            due_at=office.due_at(received, category),
         )
         ctx.session.add(ticket)
         ctx.session.flush()
         self._record(ctx, ticket, "received", to_status="received", text=ticket.text)
         self._remember_contact(ctx, event.text)
         confirmed = ctx.texts(confirmation, receipt=ticket.receipt_no)
-        if held is not None and (opens := deadlines.next_opening(ctx.now)):  # not tonight
+        if held is not None and (opens := office.next_opening(ctx.now)):  # not tonight
             confirmed += " " + ctx.texts(
                 "faq.held_opens", opens=format_day(opens, ctx.settings.tz, ctx.texts)
             )
@@ -404,10 +405,11 @@ class TicketQueue:
             raise UsageError(ctx.texts("usage.extend_once", receipt=ticket.receipt_no))
         if ticket.status not in OPEN:
             raise UsageError(ctx.texts("usage.extend_closed", receipt=ticket.receipt_no))
-        most = deadlines.PERIOD_DAYS[ticket.category]
+        office = deadlines.Office.of(ctx.settings)
+        most = office.period(ticket.category)
         if not 1 <= days <= most:
             raise UsageError(ctx.texts("usage.extend_days", most=most))
-        ticket.due_at = deadlines.extend(ticket.due_at, days)
+        ticket.due_at = office.extend(ticket.due_at, days)
         ticket.extended = True
         ticket.reminded_at = None
         ctx.session.add(ticket)
@@ -428,7 +430,7 @@ class TicketQueue:
         before, ticket.category = ticket.category, category
         if not ticket.extended:
             received = ticket.created_at.astimezone(ctx.settings.tz)
-            ticket.due_at = deadlines.due_at(received, category)
+            ticket.due_at = deadlines.Office.of(ctx.settings).due_at(received, category)
             ticket.reminded_at = None
         ctx.session.add(ticket)
         self.note(ctx, ticket, "kind", f"{before} → {category}", public=False)
