@@ -11,6 +11,7 @@ import pytest
 from bot.handlers.deadlines import (
     PERIOD_DAYS,
     SEOUL,
+    Office,
     OfficeHours,
     deadline,
     due_at,
@@ -162,6 +163,14 @@ def test_when_the_office_next_opens() -> None:
     )
     # a time read in UTC is Seoul time: 2026-11-23 01:00 UTC is 10:00 KST
     assert next_opening(datetime(2026, 11, 23, 1, tzinfo=UTC)) is None
+
+
+def test_the_working_days_either_side_of_a_break() -> None:
+    office = Office(closures=frozenset({date(2026, 11, 30)}))
+    assert office.next_working_day(date(2026, 11, 27)) == date(2026, 12, 1)  # Fri → Tue
+    assert office.next_working_day(date(2026, 12, 1), -1) == date(2026, 11, 27)
+    assert Office().next_working_day(date(2026, 9, 23)) == date(2026, 9, 28)  # over 추석
+    assert Office().next_working_day(date(2026, 9, 28), -1) == date(2026, 9, 23)
 
 
 def test_five_days_are_hours_six_days_are_days() -> None:

@@ -67,6 +67,36 @@ async def test_the_digest_lists_overdue_and_soon_due_tickets(bot):
     assert late in overdue_part and soon in soon_part
 
 
+async def test_no_digest_on_a_closed_day_and_each_one_looks_to_the_next(tmp_path, database_url):
+    """The county closes on Monday 30 November (`office.closures`) and gives a living
+    inconvenience two days (16 working hours). Nobody reads a digest at the weekend or on the
+    closure: Tuesday's lists what came in since Friday's, and Friday's warns of what falls due
+    before Tuesday's, not only in the next 24 hours."""
+    extra = (
+        "tickets: {digest_at: '10:00', remind_before_hours: 0, periods: {inconvenience: 2}}\n"
+        "office: {closures: [2026-11-30]}\n"
+    )
+    bot = Conversation(load_settings(write_config(tmp_path, database_url, extra), environ={}))
+    await bot.start()
+    try:
+        first = await report(bot, "mom-1", at=datetime(2026, 11, 26, 9, 30, tzinfo=KST))
+        [friday] = await tick(bot, datetime(2026, 11, 27, 10, 0, tzinfo=KST))
+        assert "새 민원 0건 · 기한 지남 0건 · 기한 임박 1건" in friday  # new in Thursday's
+        assert "기한 2026-12-01 09:30" in friday
+
+        second = await report(bot, "mom-2", SWING, at=datetime(2026, 11, 28, 20, 0, tzinfo=KST))
+        for day in (28, 29, 30):  # Saturday, Sunday, the closure
+            assert await tick(bot, datetime(2026, 11, day, 10, 0, tzinfo=KST)) == []
+        [tuesday] = await tick(bot, datetime(2026, 12, 1, 10, 0, tzinfo=KST))
+        assert tuesday.startswith(
+            "[2026-12-01 민원 현황] 새 민원 1건 · 기한 지남 1건 · 기한 임박 0건"
+        )
+        new, overdue = tuesday.split("■ 기한 지남")
+        assert second in new and first in overdue  # Saturday's is due Wednesday 18:00
+    finally:
+        await bot.stop()
+
+
 async def test_the_digest_tells_how_many_neighbours_backed_a_proposal(bot):
     proposal = await bot.say("mom-1", PROPOSED, at=MONDAY)
     [receipt] = bot.in_room("parenting")

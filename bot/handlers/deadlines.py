@@ -203,6 +203,16 @@ class Office:
             periods=MappingProxyType({**PERIOD_DAYS, **settings.tickets.periods}),
         )
 
+    def works_on(self, day: date) -> bool:
+        return is_working_day(day, extra_holidays=self.closures)
+
+    def next_working_day(self, day: date, step: int = 1) -> date:
+        """The working day nearest `day` after it (Monday, for a Friday); `step=-1`: before it."""
+        day += timedelta(days=step)
+        while not self.works_on(day):
+            day += timedelta(days=step)
+        return day
+
     def period(self, category: str) -> int:
         """The processing period of `category` in days, also its longest extension."""
         return self.periods[category]

@@ -6,7 +6,7 @@ where answers are reviewed first (`review_answers`), the held answers still wait
 button each that sends the bot's pick: those asked overnight are cleared in a few taps.
 
 Both run as `App.tickers`. Each message is queued with a dedupe key, so a digest goes out once
-a day and a reminder once per deadline, across restarts and several processes.
+a working day and a reminder once per deadline, across restarts and several processes.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from storage.models import OutboxItem, Person, Ticket, TicketEvent
 DIGEST_LIMIT = 15
 HELD_BUTTONS = 5
 """Held answers the digest puts a send button under (the oldest); the rest are listed."""
-SOON = timedelta(days=1)
-"""The digest's "due soon": before the next digest."""
 
 
 def open_tickets(session: Session, *, due_before: datetime | None = None) -> list[Ticket]:
@@ -40,8 +38,9 @@ def open_tickets(session: Session, *, due_before: datetime | None = None) -> lis
 
 
 def daily_digest(app: App) -> Ticker:
-    """At `tickets.digest_at` (county time), once a day: what came in since the last digest,
-    what is overdue and what falls due before the next one."""
+    """At `tickets.digest_at` (county time), once each working day of the office: what came in
+    since the last digest (Monday's covers the weekend), what is overdue and what falls due
+    before the next one. Nobody reads a digest on a Sunday or a closure."""
     settings = app.settings
 
     async def digest(now: datetime) -> None:
@@ -50,32 +49,36 @@ def daily_digest(app: App) -> Ticker:
             return
         tz = settings.tz
         local = now.astimezone(tz)
-        if local.time() < at:
+        office = deadlines.Office.of(settings)
+        if local.time() < at or not office.works_on(local.date()):
             return
         key = f"digest:{local.date().isoformat()}"
         with session_scope(app.engine) as session:
             if session.exec(select(OutboxItem.id).where(OutboxItem.dedupe_key == key)).first():
                 return
-            since = datetime.combine(local.date(), at, tzinfo=tz) - timedelta(days=1)
-            text, buttons = _digest(app, session, now, since)
+            today = local.date()
+            since = datetime.combine(office.next_working_day(today, -1), at, tzinfo=tz)
+            until = datetime.combine(office.next_working_day(today), at, tzinfo=tz)
+            text, buttons = _digest(app, session, now, since, until)
             to_officers(app, session, text, now, key=key, quick_replies=buttons)
 
     return digest
 
 
 def _digest(
-    app: App, session: Session, now: datetime, since: datetime
+    app: App, session: Session, now: datetime, since: datetime, until: datetime
 ) -> tuple[str, tuple[str, ...]]:
-    """The digest's text, and its buttons (one per held answer it offers to send)."""
+    """The digest's text, and its buttons (one per held answer it offers to send): news since
+    the last digest, and what falls due before the next one (`until`)."""
     texts, tz = app.texts, app.settings.tz
     new = session.exec(
         select(Ticket)
         .where(Ticket.created_at >= since, Ticket.created_at < now)
         .order_by(Ticket.id)
     ).all()
-    due = open_tickets(session, due_before=now + SOON)
+    due = open_tickets(session, due_before=until)
     overdue = [t for t in due if deadlines.is_overdue(now, t.due_at)]
-    soon = [t for t in due if deadlines.due_soon(now, t.due_at, SOON)]
+    soon = [t for t in due if deadlines.due_soon(now, t.due_at, until - now)]
     lines = [
         texts(
             "digest.title",
