@@ -119,19 +119,26 @@ async def test_the_digest_tells_how_many_neighbours_backed_a_proposal(bot):
     assert "■ 주민 공감" not in quiet  # no one new backed it
 
 
-async def test_officers_are_reminded_once_before_a_deadline(bot):
+async def test_officers_are_reminded_once_before_a_deadline_in_office_hours(bot):
+    """24 hours before Tuesday 18:00 is Monday 18:00, as the office closes: the reminder waits
+    for Tuesday morning instead of reaching officers' phones in the evening."""
     receipt = await report(bot, "mom-1", STREETLIGHT, at=MONDAY)
     bot.app.tickers.remove(bot.app.tickers[0])  # the digest is tested above
-    assert await tick(bot, datetime(2026, 11, 30, 17, 59, tzinfo=KST)) == []
-    [reminder] = await tick(bot, datetime(2026, 11, 30, 18, 0, tzinfo=KST))
+    for evening in (
+        datetime(2026, 11, 30, 17, 59, tzinfo=KST),
+        datetime(2026, 11, 30, 22, 0, tzinfo=KST),
+    ):
+        assert await tick(bot, evening) == []
+    [reminder] = await tick(bot, datetime(2026, 12, 1, 9, 0, tzinfo=KST))
     assert reminder.startswith(f"[기한 임박 {receipt}] 처리 기한 2026-12-01 18:00 · 접수")
-    assert await tick(bot, datetime(2026, 11, 30, 18, 1, tzinfo=KST)) == []
+    assert await tick(bot, datetime(2026, 12, 1, 9, 1, tzinfo=KST)) == []
     assert await tick(bot, datetime(2026, 12, 2, 9, 0, tzinfo=KST)) == []
 
     await bot.say("officer-kim", f"/extend {receipt} 3 자재 수급", room=None)
     bot.sent.clear()
-    # the new deadline (Fri 4 December 18:00) gets its own reminder
-    [again] = await tick(bot, datetime(2026, 12, 3, 18, 30, tzinfo=KST))
+    # the new deadline (Fri 4 December 18:00) gets its own reminder, the next morning too
+    assert await tick(bot, datetime(2026, 12, 3, 18, 30, tzinfo=KST)) == []
+    [again] = await tick(bot, datetime(2026, 12, 4, 9, 0, tzinfo=KST))
     assert again.startswith(f"[기한 임박 {receipt}] 처리 기한 2026-12-04 18:00")
 
 
@@ -147,4 +154,4 @@ async def test_closed_tickets_are_not_chased(bot):
     await bot.say("officer-kim", f"/resolve {receipt} 교체 완료", room=None)
     bot.sent.clear()
     bot.app.tickers.remove(bot.app.tickers[0])
-    assert await tick(bot, datetime(2026, 11, 30, 18, 0, tzinfo=KST)) == []
+    assert await tick(bot, datetime(2026, 12, 1, 9, 0, tzinfo=KST)) == []

@@ -145,12 +145,16 @@ def _backed(session: Session, since: datetime, now: datetime) -> list[tuple[Tick
 
 def deadline_reminders(app: App) -> Ticker:
     """Once per deadline, `tickets.remind_before_hours` before it passes (or as soon as the
-    bot sees a missed one), remind the officer room; an extension re-arms the reminder."""
+    bot sees a missed one), remind the officer room; an extension re-arms the reminder. A
+    reminder falling due while the office is closed waits for it to open: a nag at 22:00 or
+    on a Sunday reaches officers' phones, not their desks."""
     settings = app.settings
 
     async def remind(now: datetime) -> None:
         hours = settings.tickets.remind_before_hours
         if not hours or settings.officer_room is None:
+            return
+        if deadlines.Office.of(settings).next_opening(now) is not None:
             return
         with session_scope(app.engine) as session:
             for ticket in open_tickets(session, due_before=now + timedelta(hours=hours)):
