@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "question", "answer")
+FIELDS = (*REQUIRED, "variants", "tags")
 LIST_SEPARATOR = re.compile(r"\s*[|\n;]\s*")
 
 
@@ -94,6 +96,9 @@ def _csv_rows(path: Path, text: str) -> list[Any]:
     """CSV columns id, question, variants, answer, tags; list items are separated by |, ; or
     newlines (tags also by commas), which spreadsheet exports keep intact."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    for name in reader.fieldnames or []:
+        if meant := _misspelt(name):
+            raise FaqError(path, None, f"unknown column {name!r}: did you mean {meant!r}?")
     missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
     if missing:
         raise FaqError(path, None, f"CSV header lacks column(s) {', '.join(missing)}")
@@ -115,6 +120,10 @@ def _entry(path: Path, number: int, row: Any) -> FaqEntry:
 
     def fail(reason: str) -> FaqError:
         return FaqError(path, label, reason)
+
+    for name in row:
+        if meant := _misspelt(name):
+            raise fail(f"unknown field {name!r}: did you mean {meant!r}?")
 
     for name in REQUIRED:
         value = row.get(name)
@@ -139,3 +148,12 @@ def _entry(path: Path, number: int, row: Any) -> FaqEntry:
         variants=lists["variants"],
         tags=lists["tags"],
     )
+
+
+def _misspelt(name: object) -> str | None:
+    """The field `name` was meant to be, if it is a slip of one (`variant`, `Tags`): its words
+    would be lost without a word. Other keys are left alone, for the county's own tools."""
+    if not isinstance(name, str) or name in FIELDS:
+        return None
+    slack = 1 if len(name) <= 4 else 2
+    return next((f for f in FIELDS if Levenshtein.distance(name.lower(), f) <= slack), None)

@@ -43,6 +43,16 @@ def test_a_good_file_loads(write_faq):
             "wrong type for 'question'",
         ),
         ("- just a string\n", "entry 1", "expected a mapping"),
+        (
+            GOOD.replace("variants:", "variant:"),
+            "entry 1 (id 'office-hours')",
+            "unknown field 'variant': did you mean 'variants'?",
+        ),
+        (
+            GOOD.replace("tags:", "Tags:"),
+            "entry 1 (id 'office-hours')",
+            "unknown field 'Tags': did you mean 'tags'?",
+        ),
         ("- id: x\n  question: 'unclosed\n", "line", "YAML syntax error"),
         ("id: x\nquestion: q\n", "", "must be a YAML list"),
         ("", "", "no entries"),
@@ -77,6 +87,17 @@ def test_csv_import_from_a_spreadsheet_export(write_faq):
     assert first.tags == ("민원", "행정")
     assert second.variants == () and second.tags == ()
     assert index.decide("여권 어디서 만들어요?").entry == second
+
+
+def test_keys_of_the_countys_own_are_left_alone(write_faq):
+    """A department's FAQ may carry fields for its own tools; only slips of ours are refused."""
+    [entry] = load_entries(write_faq(GOOD + "  department: 민원과\n  updated: 2026-11-02\n"))
+    assert entry.tags == ("민원",)
+
+
+def test_a_misspelt_csv_column_is_refused(write_faq):
+    with pytest.raises(FaqError, match="unknown column 'varaints': did you mean 'variants'"):
+        load_entries(write_faq("id,question,varaints,answer\nx,q,v,a\n", name="faq.csv"))
 
 
 def test_csv_without_required_columns_is_refused(write_faq):
