@@ -102,12 +102,14 @@ def _check(args: argparse.Namespace) -> int:
     from bot.faq.intents import default_model
 
     settings = _settings(args)
-    entries = len(FaqIndex.load(settings.faq).entries)
+    entries = FaqIndex.load(settings.faq).entries
     default_model()
     webchat = settings.platforms.webchat
     print(f"county:    {settings.county} ({settings.timezone}, locale {settings.locale})")
     print(f"database:  {_hide_password(settings.database)}")
-    print(f"faq:       {settings.faq} ({entries} entries)")
+    checked = sum(entry.review for entry in entries)
+    always = f", {checked} with review: true" if checked else ""
+    print(f"faq:       {settings.faq} ({len(entries)} entries{always})")
     print(f"officers:  {', '.join(f'{o.name} ({o.role})' for o in settings.officers) or '-'}")
     if webchat.enabled:
         print(f"web chat:  http://{webchat.host}:{webchat.port}/chat")
@@ -117,6 +119,8 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{name + ':':<10} {section.mode}")
     staff = settings.officer_room
     print(f"officer room: {f'{staff.platform} {staff.chat_id}' if staff else '-'}")
+    if checked and staff is None:
+        print("warning:   review: true entries wait for an officer; no officer_room hears of them")
     if settings.review_below(None):
         print(f"answers:   {_review(settings.review_below(None))} (review_answers)")
     print(f"office:    {_office(settings)}")

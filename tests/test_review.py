@@ -16,7 +16,7 @@ from bot.config import ConfigError, load_settings
 from bot.messages import Outgoing
 from storage.db import session_scope
 from storage.models import AuditEntry
-from tests.conftest import ROOT, write_config
+from tests.conftest import ROOT, SAMPLE_FAQ, write_config
 from tests.conversation import KST, MONDAY, OFFICERS, Conversation
 from tests.running import web_county
 from tests.test_officer import officer
@@ -300,3 +300,65 @@ def test_an_officer_in_the_web_chat_sends_a_held_answer_with_its_button(tmp_path
         assert TAX in answer.inner_text()
     finally:
         county.stop()
+
+
+def marked(tmp_path: Path, database_url: str, *entries: str) -> Path:
+    """시험군's config with no `review_answers`, on the sample FAQ with `review: true` added to
+    `entries`."""
+    faq = SAMPLE_FAQ.read_text(encoding="utf-8")
+    for entry in entries:
+        faq = faq.replace(f"- id: {entry}\n", f"- id: {entry}\n  review: true\n")
+    path = tmp_path / "faq.yaml"
+    path.write_text(faq, encoding="utf-8")
+    return write_config(tmp_path, database_url, faq=path)
+
+
+async def test_an_entry_marked_for_review_waits_for_an_officer_everywhere(tmp_path, database_url):
+    """The county checks every property-tax answer (this year's amounts change): residents
+    asking about it wait for an officer, in any room, while other answers go out at once."""
+    bot = Conversation(load_settings(marked(tmp_path, database_url, "property-tax"), environ={}))
+    await bot.start()
+    try:
+        _, tax = await held(bot, "mom-1", "재산세 언제까지 내요?")
+        [notice] = bot.to_officers()
+        assert "봇이 고른 답은 '재산세 납부 기간이 언제인가요?' 항목입니다" in notice.text
+        assert notice.quick_replies == (f"이 답 보내기 {tax}",)
+
+        await bot.say("head-1", "재산세 언제 내요?", room="heads", mention=True)
+        [waits] = bot.in_room("heads")
+        assert waits.text.startswith("담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다")
+        bot.sent.clear()
+        await bot.say("head-1", "여권 어디서 만들어요?", room="heads", mention=True)
+        [answer] = bot.in_room("heads")
+        assert "접수번호" not in answer.text and "여권" in answer.text
+        bot.sent.clear()
+
+        await bot.say("officer-kim", f"이 답 보내기 {tax}", room=OFFICERS, mention=True)
+        [sent] = bot.in_room("parenting")
+        assert "7월" in sent.text  # the entry's answer, to the resident who asked
+        text = await officer(bot, "/answers 2026-11")
+        assert (
+            "지금 담당자가 먼저 확인하는 답 (config.yaml review_answers): 바로 답함 (1:1 대화, "
+            "육아 소통방, 이장단 소통방, 웹 육아방) · 항목에 review: true 가 있어 늘 확인하는 답 "
+            "(property-tax)"
+        ) in text
+    finally:
+        await bot.stop()
+
+
+def test_sotong_check_counts_the_entries_marked_for_review(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "check",
+            "--config",
+            str(marked(tmp_path, "sqlite://", "property-tax", "car-tax")),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert "(45 entries, 2 with review: true)" in done.stdout

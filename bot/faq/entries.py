@@ -18,7 +18,9 @@ from rapidfuzz.distance import Levenshtein
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "question", "answer")
-FIELDS = (*REQUIRED, "variants", "tags")
+FIELDS = (*REQUIRED, "variants", "tags", "review")
+YES = frozenset({"true", "yes", "y", "1", "o", "예", "네"})
+NO = frozenset({"", "false", "no", "n", "0", "x", "아니오", "아니요"})
 LIST_SEPARATOR = re.compile(r"\s*[|\n;]\s*")
 
 
@@ -45,6 +47,10 @@ class FaqEntry:
     learned: tuple[str, ...] = ()
     """Residents' own words for it, taught by officers answering their tickets with this
     entry; they live in the database, not in the file."""
+    review: bool = False
+    """An officer checks every answer the bot picks from it before the resident sees it,
+    whatever `review_answers` says: its facts change (this year's amounts, an application
+    period) or it commits the county (who qualifies for support)."""
 
     @property
     def text(self) -> str:
@@ -93,8 +99,9 @@ def _yaml_rows(path: Path, text: str) -> list[Any]:
 
 
 def _csv_rows(path: Path, text: str) -> list[Any]:
-    """CSV columns id, question, variants, answer, tags; list items are separated by |, ; or
-    newlines (tags also by commas), which spreadsheet exports keep intact."""
+    """CSV columns id, question, variants, answer, tags (and review: 예/yes/1, or empty); list
+    items are separated by |, ; or newlines (tags also by commas), which spreadsheet exports
+    keep intact."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     for name in reader.fieldnames or []:
         if meant := _misspelt(name):
@@ -108,6 +115,8 @@ def _csv_rows(path: Path, text: str) -> list[Any]:
         row["tags"] = (row.get("tags") or "").replace(",", "|")
         for key in ("variants", "tags"):
             row[key] = [part for part in LIST_SEPARATOR.split((row.get(key) or "").strip()) if part]
+        flag = (row.get("review") or "").strip().lower()
+        row["review"] = True if flag in YES else False if flag in NO else flag
         rows.append(row)
     return rows
 
@@ -141,12 +150,18 @@ def _entry(path: Path, number: int, row: Any) -> FaqEntry:
         if not all(isinstance(item, str | int) for item in value):
             raise fail(f"wrong type in {name!r}: every item must be text")
         lists[name] = tuple(str(item).strip() for item in value if str(item).strip())
+    review = row.get("review") or False  # `review:` left empty is no
+    if not isinstance(review, bool):
+        raise fail(
+            f"wrong value for 'review': write true or false (예 or empty in a CSV), not {review!r}"
+        )
     return FaqEntry(
         id=raw_id,
         question=row["question"].strip(),
         answer=row["answer"].strip(),
         variants=lists["variants"],
         tags=lists["tags"],
+        review=review,
     )
 
 

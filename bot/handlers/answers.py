@@ -47,7 +47,7 @@ from storage.models import FaqUse, Ticket, TicketEvent
 router = Router("answers")
 
 IN_CHAT = 15  # entries a chat table lists; `sotong answers` lists them all
-UNUSED_NAMED = 10  # unused entries named by id before "외 N개"
+UNUSED_NAMED = 10  # entries named by id in a line before "외 N개"
 QUESTION_WIDTH = 24  # characters of an entry's question the table shows
 TICKETS_IN_CHAT = 3  # missed tickets a chat table names per entry before "외 N건"
 GAP_ASKED = 2  # questions passed on that must ask about a word for it to be listed
@@ -192,6 +192,8 @@ class AnswersReport:
     by_score: list[Band] = field(default_factory=list)
     """Bands with an answer in them, the lowest first; answers picked by a resident among
     choices, and those counted before scores were kept, are in none."""
+    always_reviewed: list[str] = field(default_factory=list)
+    """Ids of the entries whose every answer an officer checks first (`review: true`)."""
 
     @property
     def answered(self) -> int:
@@ -237,7 +239,14 @@ def build(
     review = Review(outcomes["sent"], outcomes["changed"], outcomes["waiting"])
     gaps = missing_words(index, passed_on)
     return AnswersReport(
-        period, used, unused, len(passed_on), gaps, review, _by_score(session, start, period, held)
+        period,
+        used,
+        unused,
+        len(passed_on),
+        gaps,
+        review,
+        _by_score(session, start, period, held),
+        [entry.id for entry in index.entries if entry.review],
     )
 
 
@@ -420,13 +429,12 @@ def render(
                 waiting=review.waiting,
             )
         )
-    if setting := _review_setting(settings, texts):  # what the table by score is read against
+    # what the table by score is read against
+    if setting := _review_setting(settings, texts, report.always_reviewed):
         notes.append(setting)
     notes.append(texts("answers.passed_on", count=report.passed_on))
     if report.unused:
-        named = ", ".join(report.unused[:UNUSED_NAMED])
-        if len(report.unused) > UNUSED_NAMED:
-            named += " " + texts("answers.unused_more", count=len(report.unused) - UNUSED_NAMED)
+        named = _named(report.unused, texts)
         notes.append(texts("answers.unused", count=len(report.unused), entries=named))
     if len(shown) < len(report.used):
         notes.append(texts("answers.more", shown=len(shown), count=len(report.used)))
@@ -458,14 +466,23 @@ def _gap_rows(gaps: Sequence[Gap], texts: Texts, fmt: str, limit: int | None) ->
     ]
 
 
-def _review_setting(settings: Settings, texts: Texts) -> str | None:
+def _named(ids: Sequence[str], texts: Texts) -> str:
+    """Entry ids for a line of text: the first few, and how many more."""
+    named = ", ".join(ids[:UNUSED_NAMED])
+    if len(ids) > UNUSED_NAMED:
+        named += " " + texts("answers.unused_more", count=len(ids) - UNUSED_NAMED)
+    return named
+
+
+def _review_setting(settings: Settings, texts: Texts, always: Sequence[str]) -> str | None:
     """Where answers wait for an officer now, by cut (`0.75 미만 (1:1 대화, 육아 소통방)`),
-    to read the table by score against; None where none do."""
+    and which entries' answers always do, to read the table by score against; None where no
+    answer waits."""
     places: dict[float, list[str]] = {}
     for room in [None, *settings.rooms]:
         name = room.name if room else texts("room.direct")
         places.setdefault(settings.review_below(room), []).append(name)
-    if set(places) == {0.0}:
+    if set(places) == {0.0} and not always:
         return None
     parts = []
     for below, names in sorted(places.items(), key=lambda item: -item[0]):
@@ -476,6 +493,8 @@ def _review_setting(settings: Settings, texts: Texts) -> str | None:
         else:
             what = texts("answers.review_none")
         parts.append(f"{what} ({', '.join(names)})")
+    if always:
+        parts.append(texts("answers.review_entries", entries=_named(always, texts)))
     return texts("answers.review_setting", places=" · ".join(parts))
 
 

@@ -71,7 +71,8 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
             turns.asked(ctx)
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
-            if decision.score < ctx.settings.review_below(ctx.room):  # an officer sends it
+            below = ctx.settings.review_below(ctx.room)
+            if decision.entry.review or decision.score < below:  # an officer sends it
                 _take_in(ctx, queue, "question", "faq.held", urgent=result.urgent, held=decision)
                 return
             key = "faq.answer" if decision.sure else "faq.answer_about"

@@ -89,6 +89,28 @@ def test_csv_import_from_a_spreadsheet_export(write_faq):
     assert index.decide("여권 어디서 만들어요?").entry == second
 
 
+def test_an_entry_may_ask_for_every_answer_to_be_checked(write_faq):
+    [checked, plain] = load_entries(
+        write_faq(GOOD + "  review: true\n" + GOOD.replace("office-hours", "second"))
+    )
+    assert checked.review and not plain.review
+    csv_text = "id,question,answer,review\na,질문,답,예\nb,질문,답,\nc,질문,답,yes\n"
+    assert [e.review for e in load_entries(write_faq(csv_text, name="faq.csv"))] == [
+        True,
+        False,
+        True,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [(GOOD + "  review: 1\n", "faq.yaml"), ("id,question,answer,review\na,q,a,maybe\n", "faq.csv")],
+)
+def test_a_review_that_is_not_yes_or_no_is_refused(write_faq, text, name):
+    with pytest.raises(FaqError, match="wrong value for 'review': write true or false"):
+        load_entries(write_faq(text, name=name))
+
+
 def test_keys_of_the_countys_own_are_left_alone(write_faq):
     """A department's FAQ may carry fields for its own tools; only slips of ours are refused."""
     [entry] = load_entries(write_faq(GOOD + "  department: 민원과\n  updated: 2026-11-02\n"))
