@@ -188,7 +188,7 @@ async def test_a_case_in_progress_closes_every_way(bot, ticket, command, status,
 async def test_extend_once_with_a_reason_the_resident_receives(bot, ticket):
     assert "1부터 7 사이" in await officer(bot, f"/extend {ticket} 30 현장 확인 필요")
     assert "1부터 7 사이" in await officer(bot, f"/extend {ticket} 며칠 현장 확인 필요")
-    answer = await officer(bot, f"/extend {ticket} 5 부품 주문이 필요합니다")
+    answer = await officer(bot, f"/extend {ticket} 5일 부품 주문이 필요합니다")
     # due Tue 1 December + 5 working days = Tue 8 December
     assert answer == f"{ticket}: 처리 기한을 2026-12-08 18:00까지 연장하고 민원인에게 알렸습니다."
     [told] = bot.in_room("parenting")

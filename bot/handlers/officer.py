@@ -264,6 +264,7 @@ async def extend(ctx: Context, command: Command, queue: TicketQueue) -> None:
     if not reason.strip():
         raise UsageError(ctx.texts("usage.need_text"))
     ticket = queue.workable(ctx, receipt)
+    days = days.removesuffix("일")  # officers write "5일" as often as "5"
     queue.extend(ctx, ticket, int(days) if days.isdigit() else 0, reason.strip())
     due = views.format_time(ticket.due_at, ctx.settings.tz)
     ctx.reply(ctx.texts("officer.extended", receipt=ticket.receipt_no, due=due))
