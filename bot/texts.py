@@ -210,7 +210,7 @@ KO: dict[str, str] = {
     "usage.reopen_open": (
         "{receipt:은} 아직 처리 중인 민원입니다. 끝난 민원만 다시 열 수 있습니다."
     ),
-    "usage.bad_month": "월을 YYYY-MM 형식으로 적어 주세요 (예: 2026-11).",
+    "usage.bad_month": "월을 2026-11, 11월 또는 지난달처럼 적어 주세요.",
     "usage.future_month": "{month:은} 아직 오지 않은 달입니다.",
     "usage.need_info": "기록할 정보 제공 내용을 적어 주세요.",
     # --- monthly report ----------------------------------------------------------------------
@@ -615,7 +615,7 @@ EN: dict[str, str] = {
     ),
     "usage.cmd.notices": "/notices (scheduled notices)",
     "usage.reopen_open": "{receipt} is still open; only closed cases can be reopened.",
-    "usage.bad_month": "Give the month as YYYY-MM (e.g. 2026-11).",
+    "usage.bad_month": "Give the month as 2026-11, 11월 or 지난달 (last month).",
     "usage.future_month": "{month} has not come yet.",
     "usage.need_info": "Say what information was provided.",
     "report.title": "[{county} help desk] {year}-{month:02d} (as of {cutoff})",

@@ -155,7 +155,9 @@ async def test_this_month_is_the_default_and_counts_up_to_now(bot, november):
 @pytest.mark.parametrize("month", ["2024-13", "다음 달"])
 async def test_a_month_that_is_not_one_is_asked_again(bot, month):
     bot.clock.set(kst(11, 1))
-    assert "월을 YYYY-MM 형식으로 적어 주세요" in await officer(bot, f"/answers {month}")
+    assert "월을 2026-11, 11월 또는 지난달처럼 적어 주세요" in await officer(
+        bot, f"/answers {month}"
+    )
 
 
 async def test_residents_cannot_see_the_table(bot):

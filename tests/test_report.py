@@ -152,12 +152,34 @@ async def test_the_current_month_is_the_default_and_runs_until_now(bot, autumn):
 
 async def test_report_arguments_are_checked(bot):
     await at(bot, kst(11, 4))
-    wrong = await officer(bot, "/report 11월")
-    assert wrong == "월을 YYYY-MM 형식으로 적어 주세요 (예: 2026-11).\n사용법: /report [YYYY-MM]"
+    wrong = await officer(bot, "/report 11월쯤")
+    assert wrong == "월을 2026-11, 11월 또는 지난달처럼 적어 주세요.\n사용법: /report [YYYY-MM]"
     assert "아직 오지 않은 달" in await officer(bot, "/report 2025-01")
     empty = rows(await officer(bot, "/report 2024.11"))
     assert empty["2024. 11월"] == ["-"] * 7 and empty["총계"] == ["", "-"]
-    assert parse_month("2024년 3월") == (2024, 3)
+
+
+async def test_officers_name_a_month_as_they_say_it(bot):
+    """On 4 November 2024, 11월 is this month, 12월 last December, 지난달 October."""
+    await at(bot, kst(11, 4))
+    assert (await officer(bot, "/report 11월")).startswith(
+        "[시험군 소통 창구 운영 현황] 2024년 11월"
+    )
+    assert "2023년 12월" in (await officer(bot, "/report 12월")).splitlines()[0]
+    assert "2024년 10월" in (await officer(bot, "/report 지난 달")).splitlines()[0]
+
+
+def test_a_month_is_read_in_every_way_officers_write_it():
+    today = (2027, 1)
+    assert parse_month("2024년 3월", today) == (2024, 3)
+    assert parse_month("2026/11", today) == (2026, 11)
+    assert parse_month("1월", today) == (2027, 1)
+    assert parse_month("12월", today) == (2026, 12)
+    assert parse_month("지난달", today) == (2026, 12)
+    assert parse_month("이번 달", today) == (2027, 1)
+    for wrong in ("13월", "0월", "다음 달", "2026", ""):
+        with pytest.raises(ValueError, match="not a month"):
+            parse_month(wrong, today)
 
 
 async def test_info_records_a_post_for_the_count_and_says_nothing_to_residents(bot):

@@ -212,11 +212,11 @@ def _month(args: argparse.Namespace, settings: Settings) -> tuple[int, int] | No
     from bot.handlers.report import parse_month
     from storage.models import utcnow
 
+    local = utcnow().astimezone(settings.tz)
     if not args.month:
-        local = utcnow().astimezone(settings.tz)
         return local.year, local.month
     try:
-        return parse_month(args.month)
+        return parse_month(args.month, (local.year, local.month))
     except ValueError as exc:
         print(f"{exc}", file=sys.stderr)
         return None

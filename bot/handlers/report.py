@@ -55,7 +55,8 @@ log = logging.getLogger(__name__)
 router = Router("report")
 
 FORMATS = ("text", "csv", "markdown")
-_MONTH = re.compile(r"^(?P<year>\d{4})\s*[-./년]\s*(?P<month>\d{1,2})\s*월?$")
+_MONTH = re.compile(r"^(?:(?P<year>\d{4})\s*[-./년]\s*)?(?P<month>\d{1,2})\s*월?$")
+_MONTHS_BACK = {"이번달": 0, "이달": 0, "thismonth": 0, "지난달": 1, "전달": 1, "lastmonth": 1}
 COLUMNS = ("received", "info", "subtotal", "resolved", "rejected", "long_term", "open")
 """The cases table's number columns, in the county's order."""
 STATUS_COLUMN = {
@@ -165,12 +166,23 @@ def _sum(values: Iterable[int | None]) -> int | None:
     return sum(known) if known else None
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """`2026-11`, `2026.11`, `2026/11` or `2026년 11월` → (2026, 11); ValueError otherwise."""
+def parse_month(text: str, today: tuple[int, int]) -> tuple[int, int]:
+    """`2026-11`, `2026.11`, `2026/11` or `2026년 11월` → (2026, 11); from `today` (year,
+    month), `11월` is the last November up to it, and `지난달` / `이번 달` the month before
+    it / it. ValueError otherwise."""
+    words = "".join(text.split()).lower()
+    if words in _MONTHS_BACK:
+        year, month = today
+        back = month - 1 - _MONTHS_BACK[words]
+        return year + back // 12, back % 12 + 1
     match = _MONTH.match(text.strip())
     if match is None or not 1 <= int(match["month"]) <= 12:
-        raise ValueError(f"not a month: {text!r} (expected YYYY-MM)")
-    return int(match["year"]), int(match["month"])
+        raise ValueError(f"not a month: {text!r} (expected YYYY-MM, 11월 or 지난달)")
+    month = int(match["month"])
+    if match["year"] is not None:
+        return int(match["year"]), month
+    year, this_month = today
+    return (year, month) if month <= this_month else (year - 1, month)
 
 
 def month_start(year: int, month: int, settings: Settings) -> datetime:
@@ -391,7 +403,7 @@ def asked_month(ctx: Context, command: Command) -> tuple[int, int]:
     if not command.args.strip():
         return now_local.year, now_local.month
     try:
-        year, month = parse_month(command.args)
+        year, month = parse_month(command.args, (now_local.year, now_local.month))
     except ValueError:
         raise UsageError(ctx.texts("usage.bad_month")) from None
     if (year, month) > (now_local.year, now_local.month):
