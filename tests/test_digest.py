@@ -62,7 +62,8 @@ async def test_the_digest_lists_overdue_and_soon_due_tickets(bot):
     soon = await report(bot, "mom-2", SWING, at=tuesday)  # due 2 Dec
     messages = await tick(bot, datetime(2026, 12, 2, 9, 0, tzinfo=KST))
     [digest] = [m for m in messages if m.startswith("[2026-12-02 민원 현황]")]
-    assert "새 민원 0건 · 기한 지남 1건 · 기한 임박 1건" in digest
+    # the swing came just after Tuesday's digest (its report woke the bot), so it is still new
+    assert "새 민원 1건 · 기한 지남 1건 · 기한 임박 1건" in digest
     overdue_part, soon_part = digest.split("■ 기한 지남")[1].split("■ 기한 임박")
     assert late in overdue_part and soon in soon_part
 
@@ -95,6 +96,15 @@ async def test_no_digest_on_a_closed_day_and_each_one_looks_to_the_next(tmp_path
         assert second in new and first in overdue  # Saturday's is due Wednesday 18:00
     finally:
         await bot.stop()
+
+
+async def test_the_digest_after_the_bot_was_down_covers_the_days_it_missed(bot):
+    """Friday's digest went out; the bot was down all Monday. Tuesday's lists Sunday's report,
+    which no digest has shown."""
+    assert len(await tick(bot, datetime(2026, 11, 27, 9, 0, tzinfo=KST))) == 1
+    sunday = await report(bot, "mom-1", at=datetime(2026, 11, 29, 20, 0, tzinfo=KST))
+    [tuesday] = await tick(bot, datetime(2026, 12, 1, 9, 0, tzinfo=KST))
+    assert "[2026-12-01 민원 현황] 새 민원 1건" in tuesday and sunday in tuesday
 
 
 async def test_the_digest_tells_how_many_neighbours_backed_a_proposal(bot):

@@ -39,8 +39,9 @@ def open_tickets(session: Session, *, due_before: datetime | None = None) -> lis
 
 def daily_digest(app: App) -> Ticker:
     """At `tickets.digest_at` (county time), once each working day of the office: what came in
-    since the last digest (Monday's covers the weekend), what is overdue and what falls due
-    before the next one. Nobody reads a digest on a Sunday or a closure."""
+    since the last digest (Monday's covers the weekend; one after the bot was down covers the
+    days it missed), what is overdue and what falls due before the next one. Nobody reads a
+    digest on a Sunday or a closure."""
     settings = app.settings
 
     async def digest(now: datetime) -> None:
@@ -57,7 +58,12 @@ def daily_digest(app: App) -> Ticker:
             if session.exec(select(OutboxItem.id).where(OutboxItem.dedupe_key == key)).first():
                 return
             today = local.date()
-            since = datetime.combine(office.next_working_day(today, -1), at, tzinfo=tz)
+            last = session.exec(
+                select(func.max(OutboxItem.created_at)).where(
+                    col(OutboxItem.dedupe_key).like("digest:%")
+                )
+            ).one()
+            since = last or datetime.combine(office.next_working_day(today, -1), at, tzinfo=tz)
             until = datetime.combine(office.next_working_day(today), at, tzinfo=tz)
             text, buttons = _digest(app, session, now, since, until)
             to_officers(app, session, text, now, key=key, quick_replies=buttons)
