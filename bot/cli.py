@@ -153,7 +153,7 @@ def _office(settings: Settings) -> str:
     if hours.breaks:
         day += f" (breaks {', '.join(f'{a:%H:%M}-{b:%H:%M}' for a, b in hours.breaks)})"
     days = ", ".join(f"{category} {n}" for category, n in office.periods.items())
-    closed = ", ".join(str(day) for day in sorted(office.closures)) or "-"
+    closed = ", ".join(str(closure) for closure in sorted(office.closures)) or "-"
     return f"{day} · periods (days): {days} · closures: {closed}"
 
 

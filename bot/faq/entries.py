@@ -99,7 +99,7 @@ def _yaml_rows(path: Path, text: str) -> list[Any]:
 
 
 def _csv_rows(path: Path, text: str) -> list[Any]:
-    """CSV columns id, question, variants, answer, tags (and review: 예/yes/1, or empty); list
+    """CSV columns id, question, variants, answer, tags (and review: 예, yes, 1 or empty); list
     items are separated by |, ; or newlines (tags also by commas), which spreadsheet exports
     keep intact."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -115,8 +115,6 @@ def _csv_rows(path: Path, text: str) -> list[Any]:
         row["tags"] = (row.get("tags") or "").replace(",", "|")
         for key in ("variants", "tags"):
             row[key] = [part for part in LIST_SEPARATOR.split((row.get(key) or "").strip()) if part]
-        flag = (row.get("review") or "").strip().lower()
-        row["review"] = True if flag in YES else False if flag in NO else flag
         rows.append(row)
     return rows
 
@@ -150,10 +148,13 @@ def _entry(path: Path, number: int, row: Any) -> FaqEntry:
         if not all(isinstance(item, str | int) for item in value):
             raise fail(f"wrong type in {name!r}: every item must be text")
         lists[name] = tuple(str(item).strip() for item in value if str(item).strip())
-    review = row.get("review") or False  # `review:` left empty is no
+    review = row.get("review")
+    if isinstance(review, str | None):  # a CSV cell, or `review: 예`; left empty is no
+        flag = (review or "").strip().lower()
+        review = True if flag in YES else False if flag in NO else review
     if not isinstance(review, bool):
         raise fail(
-            f"wrong value for 'review': write true or false (예 or empty in a CSV), not {review!r}"
+            f"wrong value for 'review': write true or false (or 예, or nothing), not {review!r}"
         )
     return FaqEntry(
         id=raw_id,
@@ -166,8 +167,9 @@ def _entry(path: Path, number: int, row: Any) -> FaqEntry:
 
 
 def _misspelt(name: object) -> str | None:
-    """The field `name` was meant to be, if it is a slip of one (`variant`, `Tags`): its words
-    would be lost without a word. Other keys are left alone, for the county's own tools."""
+    """The field `name` was meant to be, if it is a slip of one (`variant`, `Tags`), whose
+    words would otherwise be dropped unseen. Other keys are left alone, for the county's own
+    tools."""
     if not isinstance(name, str) or name in FIELDS:
         return None
     slack = 1 if len(name) <= 4 else 2

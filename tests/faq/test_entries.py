@@ -94,6 +94,8 @@ def test_an_entry_may_ask_for_every_answer_to_be_checked(write_faq):
         write_faq(GOOD + "  review: true\n" + GOOD.replace("office-hours", "second"))
     )
     assert checked.review and not plain.review
+    [korean] = load_entries(write_faq(GOOD + "  review: 예\n"))
+    assert korean.review
     csv_text = "id,question,answer,review\na,질문,답,예\nb,질문,답,\nc,질문,답,yes\n"
     assert [e.review for e in load_entries(write_faq(csv_text, name="faq.csv"))] == [
         True,
