@@ -28,11 +28,11 @@ KO: dict[str, str] = {
         "답변이 오면 이곳에 알려 드리겠습니다."
     ),
     "faq.held": ("담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다 (접수번호 {receipt})."),
-    "faq.held_opens": "지금은 근무 시간이 아니어서 {opens}부터 확인합니다.",
     "time.day": "{month}월 {day}일({weekday}) {time}",
     "time.weekdays": "월 화 수 목 금 토 일",
     # --- tickets: to residents ---------------------------------------------------------------
     "ticket.received": "접수되었습니다 (접수번호 {receipt}). 담당 부서에 전달했습니다.",
+    "ticket.after_hours": "지금은 근무 시간이 아니어서 {opens}부터 확인합니다.",
     "ticket.duplicate": (
         "같은 내용이 이미 접수되어 처리 중입니다 (접수번호 {receipt}). "
         "처리 결과를 함께 알려 드리겠습니다."
@@ -446,10 +446,10 @@ EN: dict[str, str] = {
         "(receipt {receipt}). I'll post the answer here."
     ),
     "faq.held": "An officer will check the answer, then I'll post it here (receipt {receipt}).",
-    "faq.held_opens": "The office is closed now; an officer will check it from {opens}.",
     "time.day": "{weekday} {month}/{day} {time}",
     "time.weekdays": "Mon Tue Wed Thu Fri Sat Sun",
     "ticket.received": "Received (receipt {receipt}). It has been passed to the department.",
+    "ticket.after_hours": "The office is closed now; an officer will check it from {opens}.",
     "ticket.duplicate": (
         "The same issue is already being handled (receipt {receipt}). "
         "We'll let you know the outcome too."

@@ -28,6 +28,7 @@ class Conversation:
         self.sent: list[Outgoing] = []
         self.adapters = {p: MemoryAdapter(p, sent=self.sent) for p in platforms}
         self.clock = Clock()
+        self.clock.set(MONDAY)  # office hours, whenever the suite runs
         self.app: App = build_app(settings, adapters=list(self.adapters.values()), clock=self.clock)
         self._ids = itertools.count(1)
 

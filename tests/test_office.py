@@ -13,7 +13,7 @@ from bot.handlers.deadlines import Office
 from tests.conftest import write_config
 from tests.conversation import KST, Conversation
 from tests.test_officer import officer
-from tests.test_queue import report
+from tests.test_queue import STREETLIGHT, receipt_in, report
 from tests.test_review import held, reviewing
 
 OWN_CALENDAR = """\
@@ -60,6 +60,28 @@ async def test_a_resident_asking_before_a_closure_is_told_the_day_after_it(bot):
 
 async def test_a_resident_asking_at_the_countys_opening_hour_is_not_told_to_wait(bot):
     await held(bot, "mom-1", "재산세 언제까지 내요?", at=kst(2026, 11, 24, 8, 40))
+
+
+async def test_a_problem_reported_at_night_is_told_when_the_office_opens(bot):
+    """Thursday 20:00, the evening before the county's closure: nobody looks until Monday."""
+    asked = await bot.say("mom-1", STREETLIGHT, mention=True, at=kst(2026, 11, 26, 20))
+    [told] = bot.in_room("parenting")
+    assert told.reply_to == asked
+    assert told.text == (
+        f"접수되었습니다 (접수번호 {receipt_in(told.text)}). 담당 부서에 전달했습니다. "
+        "지금은 근무 시간이 아니어서 11월 30일(월) 08:30부터 확인합니다."
+    )
+
+
+async def test_someone_in_danger_at_night_is_not_told_to_wait_for_the_office(bot):
+    """They get the emergency numbers, and officers an alert, at once."""
+    await bot.say(
+        "mom-4", "남편이 술만 마시면 때려요. 어디에 전화해야 돼요?", at=kst(2026, 11, 26, 23)
+    )
+    safety, receipt = bot.in_room("parenting")
+    assert "112" in safety.text and "접수번호" in receipt.text
+    assert "근무 시간" not in receipt.text
+    assert bot.to_officers()[-1].text.startswith("[긴급 ")
 
 
 def test_the_office_comes_from_the_config(tmp_path):

@@ -118,7 +118,7 @@ def _take_in(
         ticket = same
     else:
         entry = held.entry if held else None
-        ticket = queue.open(ctx, category, confirmation=receipt_key, held=entry)
+        ticket = queue.open(ctx, category, confirmation=receipt_key, held=entry, urgent=urgent)
         if held is not None and entry is not None:  # the officer's answer tells if it was right
             answers.record(ctx, entry.id, reviewed=True, score=held.score).ticket_id = ticket.id
     if urgent:

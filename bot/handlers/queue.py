@@ -88,13 +88,15 @@ class TicketQueue:
         missed: str | None = None,
         missed_times: int = 1,
         held: FaqEntry | None = None,
+        urgent: bool = False,
     ) -> Ticket:
         """A new ticket from the resident's message (or the earlier one `asked`, which the
         bot answered with choices none of which fitted, or with an answer `missed`, the
         entry's question, which the resident said was not what they asked, the entry's
         `missed_times`-th miss this month; or the bot's answer `held` for an officer): the
-        resident gets its receipt number (texts key `confirmation`), then the officer room
-        its summary."""
+        resident gets its receipt number (texts key `confirmation`) and, after hours, when an
+        officer will look (not when `urgent`: they were given the emergency numbers), then the
+        officer room its summary."""
         event = asked or ctx.event
         received = ctx.now.astimezone(ctx.settings.tz)
         office = deadlines.Office.of(ctx.settings)
@@ -118,9 +120,9 @@ class TicketQueue:
         self._record(ctx, ticket, "received", to_status="received", text=ticket.text)
         self._remember_contact(ctx, event.text)
         confirmed = ctx.texts(confirmation, receipt=ticket.receipt_no)
-        if held is not None and (opens := office.next_opening(ctx.now)):  # not tonight
+        if not urgent and (opens := office.next_opening(ctx.now)):  # not tonight
             confirmed += " " + ctx.texts(
-                "faq.held_opens", opens=format_day(opens, ctx.settings.tz, ctx.texts)
+                "ticket.after_hours", opens=format_day(opens, ctx.settings.tz, ctx.texts)
             )
         ctx.reply(confirmed)
         notice = ctx.texts(
