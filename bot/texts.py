@@ -295,6 +295,7 @@ KO: dict[str, str] = {
         "소통봇은 {county} 소통 창구입니다.\n"
         "• 궁금한 것을 물어보시면 안내해 드립니다.\n"
         "• 생활 불편이나 정책 건의를 남기시면 접수해 담당 부서에 전달합니다.\n"
+        "• 담당자는 평일 {opens}~{closes}에 확인합니다 (주말·공휴일 제외).\n"
         "• /status 접수번호 — 내 민원 처리 상태 확인"
     ),
     "help.officer": "담당자 명령:\n{commands}",
@@ -692,6 +693,7 @@ EN: dict[str, str] = {
         "Sotong is the {county} help desk.\n"
         "• Ask a question and I'll answer it.\n"
         "• Report a problem or suggest a policy and I'll pass it to the department.\n"
+        "• Officers read them on weekdays, {opens}–{closes} (not on public holidays).\n"
         "• /status RECEIPT — check your case"
     ),
     "help.officer": "Officer commands:\n{commands}",

@@ -84,6 +84,11 @@ async def test_someone_in_danger_at_night_is_not_told_to_wait_for_the_office(bot
     assert bot.to_officers()[-1].text.startswith("[긴급 ")
 
 
+async def test_a_resident_asking_for_help_learns_when_officers_read_their_reports(bot):
+    await bot.say("mom-1", "/help", room=None)
+    assert "• 담당자는 평일 08:30~17:30에 확인합니다 (주말·공휴일 제외)." in bot.pop_text()
+
+
 def test_the_office_comes_from_the_config(tmp_path):
     office = Office.of(load_settings(write_config(tmp_path, "sqlite://", OWN_CALENDAR), environ={}))
     assert office.closures == {date(2026, 11, 27)}

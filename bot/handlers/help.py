@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.handlers import deadlines
 from bot.messages import Command
 from bot.router import Router
 
@@ -17,7 +18,7 @@ async def help_(ctx: Context, command: Command, app) -> None:
     if asked in routes and ctx.has_role(routes[asked].role) and routes[asked].usage:
         ctx.reply(ctx.texts.maybe(routes[asked].usage))
         return
-    text = ctx.texts("help.resident", county=ctx.settings.county)
+    text = resident_help(ctx)
     if ctx.has_role("officer"):
         usages = sorted(
             ctx.texts.maybe(route.usage) or f"/{route.command}"
@@ -29,3 +30,15 @@ async def help_(ctx: Context, command: Command, app) -> None:
 
 
 router.command("start")(help_)
+
+
+def resident_help(ctx: Context) -> str:
+    """What the bot does for residents, and when officers read what it passes on (the
+    county's office hours), so nobody waits through a weekend for a reply."""
+    hours = deadlines.Office.of(ctx.settings).hours
+    return ctx.texts(
+        "help.resident",
+        county=ctx.settings.county,
+        opens=f"{hours.start:%H:%M}",
+        closes=f"{hours.end:%H:%M}",
+    )

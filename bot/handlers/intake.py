@@ -19,6 +19,7 @@ from bot import privacy
 from bot.context import Context
 from bot.faq import Decision, FaqSource, understand
 from bot.handlers import answers, offers, turns
+from bot.handlers.help import resident_help
 from bot.handlers.queue import TicketQueue
 from bot.messages import Message
 from bot.router import Router
@@ -62,7 +63,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         return
     if result.intent == "chatter":
         if addressed:  # called by name or 1:1: greet back and say what the bot can do
-            ctx.reply(ctx.texts("help.resident", county=ctx.settings.county))
+            ctx.reply(resident_help(ctx))
         return
     # someone in danger always reaches an officer, as the emergency reply promises
     taken = addressed or result.confident or result.urgent
