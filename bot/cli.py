@@ -124,6 +124,7 @@ def _check(args: argparse.Namespace) -> int:
     if settings.review_below(None):
         print(f"answers:   {_review(settings.review_below(None))} (review_answers)")
     print(f"office:    {_office(settings)}")
+    print(f"tickets:   {_chasing(settings)}")
     print(f"rooms ({len(settings.rooms)}):")
     for room in settings.rooms:
         groups = ", ".join(room.groups) or "-"
@@ -155,6 +156,15 @@ def _office(settings: Settings) -> str:
     days = ", ".join(f"{category} {n}" for category, n in office.periods.items())
     closed = ", ".join(str(closure) for closure in sorted(office.closures)) or "-"
     return f"{day} · periods (days): {days} · closures: {closed}"
+
+
+def _chasing(settings: Settings) -> str:
+    """How officers are kept on the queue: the digest and the reminders."""
+    tickets, at = settings.tickets, settings.tickets.digest_at
+    digest = f"digest {at:%H:%M} on working days" if at else "no digest"
+    hours = tickets.remind_before_hours
+    remind = f"reminders {hours} h before a deadline, in office hours" if hours else "no reminders"
+    return f"{digest} · {remind}"
 
 
 def _hide_password(url: str) -> str:

@@ -112,6 +112,7 @@ def test_sotong_check_prints_what_will_run_or_one_clear_error_line(tmp_path):
         "office:    09:00-18:00 (breaks 12:00-13:00) · periods (days): question 7, suggestion 14, "
         "inconvenience 7 · closures: -"
     ) in ok.stdout
+    assert "tickets:   no digest · reminders 24 h before a deadline, in office hours" in ok.stdout
 
     write(tmp_path, GOOD.replace("mode: listen", "mode: loud"))
     bad = subprocess.run(
