@@ -107,8 +107,8 @@ def _check(args: argparse.Namespace) -> int:
     webchat = settings.platforms.webchat
     print(f"county:    {settings.county} ({settings.timezone}, locale {settings.locale})")
     print(f"database:  {_hide_password(settings.database)}")
-    checked = sum(entry.review for entry in entries)
-    always = f", {checked} with review: true" if checked else ""
+    checked = sum(entry.review_answers for entry in entries)
+    always = f", {checked} with review_answers: true" if checked else ""
     print(f"faq:       {settings.faq} ({len(entries)} entries{always})")
     print(f"officers:  {', '.join(f'{o.name} ({o.role})' for o in settings.officers) or '-'}")
     if webchat.enabled:
@@ -120,7 +120,7 @@ def _check(args: argparse.Namespace) -> int:
     staff = settings.officer_room
     print(f"officer room: {f'{staff.platform} {staff.chat_id}' if staff else '-'}")
     if checked and staff is None:
-        print("warning:   review: true entries wait for an officer; no officer_room hears of them")
+        print("warning:   entries with review_answers wait for an officer; no officer_room hears")
     if settings.review_below(None):
         print(f"answers:   {_review(settings.review_below(None))} (review_answers)")
     print(f"office:    {_office(settings)}")

@@ -303,11 +303,11 @@ def test_an_officer_in_the_web_chat_sends_a_held_answer_with_its_button(tmp_path
 
 
 def marked(tmp_path: Path, database_url: str, *entries: str) -> Path:
-    """시험군's config with no `review_answers`, on the sample FAQ with `review: true` added to
-    `entries`."""
+    """시험군's config with no `review_answers`, on the sample FAQ with `review_answers: true`
+    added to `entries`."""
     faq = SAMPLE_FAQ.read_text(encoding="utf-8")
     for entry in entries:
-        faq = faq.replace(f"- id: {entry}\n", f"- id: {entry}\n  review: true\n")
+        faq = faq.replace(f"- id: {entry}\n", f"- id: {entry}\n  review_answers: true\n")
     path = tmp_path / "faq.yaml"
     path.write_text(faq, encoding="utf-8")
     return write_config(tmp_path, database_url, faq=path)
@@ -339,8 +339,8 @@ async def test_an_entry_marked_for_review_waits_for_an_officer_everywhere(tmp_pa
         text = await officer(bot, "/answers 2026-11")
         assert (
             "지금 담당자가 먼저 확인하는 답 (config.yaml review_answers): 바로 답함 (1:1 대화, "
-            "육아 소통방, 이장단 소통방, 웹 육아방) · 항목에 review: true 가 있어 늘 확인하는 답 "
-            "(property-tax)"
+            "육아 소통방, 이장단 소통방, 웹 육아방) · "
+            "항목에 review_answers: true 가 있어 늘 확인하는 답 (property-tax)"
         ) in text
     finally:
         await bot.stop()
@@ -361,4 +361,4 @@ def test_sotong_check_counts_the_entries_marked_for_review(tmp_path):
         cwd=ROOT,
         check=True,
     )
-    assert "(45 entries, 2 with review: true)" in done.stdout
+    assert "(45 entries, 2 with review_answers: true)" in done.stdout

@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "question", "answer")
-FIELDS = (*REQUIRED, "variants", "tags", "review")
+FIELDS = (*REQUIRED, "variants", "tags", "review_answers")
 YES = frozenset({"true", "yes", "y", "1", "o", "예", "네"})
 NO = frozenset({"", "false", "no", "n", "0", "x", "아니오", "아니요"})
 LIST_SEPARATOR = re.compile(r"\s*[|\n;]\s*")
@@ -47,7 +47,7 @@ class FaqEntry:
     learned: tuple[str, ...] = ()
     """Residents' own words for it, taught by officers answering their tickets with this
     entry; they live in the database, not in the file."""
-    review: bool = False
+    review_answers: bool = False
     """An officer checks every answer the bot picks from it before the resident sees it,
     whatever `review_answers` says: its facts change (this year's amounts, an application
     period) or it commits the county (who qualifies for support)."""
@@ -99,9 +99,9 @@ def _yaml_rows(path: Path, text: str) -> list[Any]:
 
 
 def _csv_rows(path: Path, text: str) -> list[Any]:
-    """CSV columns id, question, variants, answer, tags (and review: 예, yes, 1 or empty); list
-    items are separated by |, ; or newlines (tags also by commas), which spreadsheet exports
-    keep intact."""
+    """CSV columns id, question, variants, answer, tags (and review_answers: 예, yes, 1 or
+    empty); list items are separated by |, ; or newlines (tags also by commas), which
+    spreadsheet exports keep intact."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     for name in reader.fieldnames or []:
         if meant := _misspelt(name):
@@ -148,21 +148,19 @@ def _entry(path: Path, number: int, row: Any) -> FaqEntry:
         if not all(isinstance(item, str | int) for item in value):
             raise fail(f"wrong type in {name!r}: every item must be text")
         lists[name] = tuple(str(item).strip() for item in value if str(item).strip())
-    review = row.get("review")
-    if isinstance(review, str | None):  # a CSV cell, or `review: 예`; left empty is no
+    review = row.get("review_answers")
+    if isinstance(review, str | None):  # a CSV cell, or `review_answers: 예`; left empty is no
         flag = (review or "").strip().lower()
         review = True if flag in YES else False if flag in NO else review
     if not isinstance(review, bool):
-        raise fail(
-            f"wrong value for 'review': write true or false (or 예, or nothing), not {review!r}"
-        )
+        raise fail(f"wrong value for 'review_answers': write true, false or 예, not {review!r}")
     return FaqEntry(
         id=raw_id,
         question=row["question"].strip(),
         answer=row["answer"].strip(),
         variants=lists["variants"],
         tags=lists["tags"],
-        review=review,
+        review_answers=review,
     )
 
 

@@ -193,7 +193,7 @@ class AnswersReport:
     """Bands with an answer in them, the lowest first; answers picked by a resident among
     choices, and those counted before scores were kept, are in none."""
     always_reviewed: list[str] = field(default_factory=list)
-    """Ids of the entries whose every answer an officer checks first (`review: true`)."""
+    """Ids of the entries whose every answer an officer checks first (`review_answers: true`)."""
 
     @property
     def answered(self) -> int:
@@ -246,7 +246,7 @@ def build(
         gaps,
         review,
         _by_score(session, start, period, held),
-        [entry.id for entry in index.entries if entry.review],
+        [entry.id for entry in index.entries if entry.review_answers],
     )
 
 

@@ -73,7 +73,7 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
         decision = result.decision
         if decision.outcome == "answer" and decision.entry is not None:
             below = ctx.settings.review_below(ctx.room)
-            if decision.entry.review or decision.score < below:  # an officer sends it
+            if decision.entry.review_answers or decision.score < below:  # an officer sends it
                 _take_in(ctx, queue, "question", "faq.held", urgent=result.urgent, held=decision)
                 return
             key = "faq.answer" if decision.sure else "faq.answer_about"

@@ -91,13 +91,13 @@ def test_csv_import_from_a_spreadsheet_export(write_faq):
 
 def test_an_entry_may_ask_for_every_answer_to_be_checked(write_faq):
     [checked, plain] = load_entries(
-        write_faq(GOOD + "  review: true\n" + GOOD.replace("office-hours", "second"))
+        write_faq(GOOD + "  review_answers: true\n" + GOOD.replace("office-hours", "second"))
     )
-    assert checked.review and not plain.review
-    [korean] = load_entries(write_faq(GOOD + "  review: 예\n"))
-    assert korean.review
-    csv_text = "id,question,answer,review\na,질문,답,예\nb,질문,답,\nc,질문,답,yes\n"
-    assert [e.review for e in load_entries(write_faq(csv_text, name="faq.csv"))] == [
+    assert checked.review_answers and not plain.review_answers
+    [korean] = load_entries(write_faq(GOOD + "  review_answers: 예\n"))
+    assert korean.review_answers
+    csv_text = "id,question,answer,review_answers\na,질문,답,예\nb,질문,답,\nc,질문,답,yes\n"
+    assert [e.review_answers for e in load_entries(write_faq(csv_text, name="faq.csv"))] == [
         True,
         False,
         True,
@@ -106,16 +106,20 @@ def test_an_entry_may_ask_for_every_answer_to_be_checked(write_faq):
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [(GOOD + "  review: 1\n", "faq.yaml"), ("id,question,answer,review\na,q,a,maybe\n", "faq.csv")],
+    [
+        (GOOD + "  review_answers: 1\n", "faq.yaml"),
+        ("id,question,answer,review_answers\na,q,a,maybe\n", "faq.csv"),
+    ],
 )
 def test_a_review_that_is_not_yes_or_no_is_refused(write_faq, text, name):
-    with pytest.raises(FaqError, match="wrong value for 'review': write true or false"):
+    with pytest.raises(FaqError, match="wrong value for 'review_answers': write true, false or 예"):
         load_entries(write_faq(text, name=name))
 
 
 def test_keys_of_the_countys_own_are_left_alone(write_faq):
     """A department's FAQ may carry fields for its own tools; only slips of ours are refused."""
-    [entry] = load_entries(write_faq(GOOD + "  department: 민원과\n  updated: 2026-11-02\n"))
+    extra = "  department: 민원과\n  updated: 2026-11-02\n  reviewed: 2026-03-01\n"
+    [entry] = load_entries(write_faq(GOOD + extra))
     assert entry.tags == ("민원",)
 
 
