@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -16,6 +17,7 @@ from storage.models import AuditEntry, Person, Ticket, TicketEvent
 from tests.conversation import MONDAY
 from tests.test_privacy_erase import sotong
 from tests.test_queue import STREETLIGHT, SWING, report
+from tests.test_turns import PROPOSED
 
 OFFICER = "officer-kim"
 _ids = itertools.count(1)
@@ -77,6 +79,17 @@ async def test_tickets_lists_open_ones_by_default_and_filters_by_status(bot, tic
     wrong = await officer(bot, "/tickets 끝남")
     assert "알 수 없는 상태 '끝남'" in wrong and "장기 추진" in wrong
     assert "사용법: /tickets" in wrong
+
+
+async def test_open_tickets_are_listed_by_what_falls_due_first(bot):
+    """A proposal has 14 days, a broken swing 7: the swing reported a day later comes first."""
+    proposal = await report(bot, "mom-1", PROPOSED, at=MONDAY)
+    swing = await report(bot, "mom-2", SWING, at=MONDAY + timedelta(days=1))
+    listing = await officer(bot, "/tickets")
+    assert listing.index(swing) < listing.index(proposal)
+    assert "정책 건의" in listing.splitlines()[1]
+    everything = await officer(bot, "/tickets 전체")  # all cases, as they came in
+    assert everything.index(proposal) < everything.index(swing)
 
 
 async def test_ticket_shows_the_card_with_its_history(bot, ticket):

@@ -51,10 +51,12 @@ def _statuses(ctx: Context, wanted: str) -> tuple[str, ...]:
 async def list_tickets(ctx: Context, command: Command) -> None:
     _require_staff_place(ctx)
     statuses = _statuses(ctx, command.args)
+    # open work by what falls due first, as officers take it; closed cases as they came in
+    order = (Ticket.due_at, Ticket.id) if set(statuses) <= set(OPEN) else (Ticket.id,)
     tickets = ctx.session.exec(
         select(Ticket)
         .where(Ticket.status.in_(statuses), Ticket.merged_into_id.is_(None))
-        .order_by(Ticket.id)
+        .order_by(*order)
     ).all()
     if not tickets:
         ctx.reply(ctx.texts("officer.list_empty"))
