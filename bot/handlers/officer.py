@@ -5,7 +5,7 @@ officers read.
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.context import Context
 from bot.handlers import deadlines, views
@@ -52,7 +52,8 @@ async def list_tickets(ctx: Context, command: Command) -> None:
     _require_staff_place(ctx)
     statuses = _statuses(ctx, command.args)
     # open work by what falls due first, as officers take it; closed cases as they came in
-    order = (Ticket.due_at, Ticket.id) if set(statuses) <= set(OPEN) else (Ticket.id,)
+    by_due = set(statuses) <= set(OPEN)
+    order = (col(Ticket.due_at).nulls_last(), Ticket.id) if by_due else (Ticket.id,)
     tickets = ctx.session.exec(
         select(Ticket)
         .where(Ticket.status.in_(statuses), Ticket.merged_into_id.is_(None))
