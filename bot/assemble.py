@@ -20,6 +20,7 @@ from bot.handlers.digest import daily_digest, deadline_reminders
 from bot.handlers.feeds import FeedJob
 from bot.handlers.notices import NoticeJob
 from bot.handlers.queue import TicketQueue
+from bot.handlers.recount import recount_deadlines
 from bot.handlers.report import member_snapshots
 from bot.handlers.teaching import refresh_learned
 from bot.middleware import FloodLimit, audit_commands, identify
@@ -48,7 +49,13 @@ def build_app(
         clock=clock,
     )
     app.tickers.extend(
-        [daily_digest(app), deadline_reminders(app), member_snapshots(app), refresh_learned(app)]
+        [
+            recount_deadlines(app),  # first: the digest and reminders use the recounted ones
+            daily_digest(app),
+            deadline_reminders(app),
+            member_snapshots(app),
+            refresh_learned(app),
+        ]
     )
     scheduler = Scheduler(app)  # notices and county news, once across processes
     scheduler.add("notices", NoticeJob(app))

@@ -53,6 +53,10 @@ KO: dict[str, str] = {
     "ticket.long_term": "[접수번호 {receipt}] 장기 과제로 검토하여 추진하겠습니다.\n{text}",
     "ticket.reopened": "[접수번호 {receipt}] 다시 처리하겠습니다.",
     "ticket.extended": "[접수번호 {receipt}] 처리 기간이 {due}까지 연장되었습니다.\n사유: {text}",
+    "ticket.recounted": (
+        "[접수번호 {receipt}] 군청 근무일이 바뀌어 연장된 처리 기한을 다시 셌습니다. "
+        "새 처리 기한: {due}"
+    ),
     "ticket.merged": (
         "[접수번호 {receipt}] 같은 내용의 민원(접수번호 {target})과 함께 처리합니다. "
         "처리 결과를 함께 알려 드리겠습니다."
@@ -127,6 +131,11 @@ KO: dict[str, str] = {
         "{receipt:을} {target}에 병합했습니다. 민원인은 {target}의 결과를 함께 받습니다."
     ),
     "officer.extended": "{receipt}: 처리 기한을 {due}까지 연장하고 민원인에게 알렸습니다.",
+    "officer.recounted": (
+        "[처리 기한 재계산] 근무일·근무 시간이 바뀌어 처리 중인 민원 {count}건의 기한을 다시 "
+        "셌습니다 (연장된 민원은 민원인에게 새 기한을 알렸습니다)."
+    ),
+    "officer.recounted_line": "{receipt} 기한 {was} → {due} · {text}",
     "kind.done": "{receipt}: {kind:으로} 다시 분류했습니다. 처리 기한 {due}.",
     "kind.same": "{receipt}: 이미 {kind}입니다.",
     "kind.unknown": "{kind:은} 민원 분류가 아닙니다. 가능한 분류: {choices}",
@@ -327,6 +336,7 @@ KO: dict[str, str] = {
     "action.merged_in": "병합 받음",
     "action.follow": "병합 따라 변경",
     "action.extend": "기한 연장",
+    "action.recount": "기한 재계산 (근무일 변경)",
     "action.kind": "분류 변경",
     "action.follower": "같은 민원 추가",
     "action.supporter": "공감",
@@ -471,6 +481,10 @@ EN: dict[str, str] = {
     "ticket.long_term": "[Receipt {receipt}] Taken up as a long-term project.\n{text}",
     "ticket.reopened": "[Receipt {receipt}] We are working on it again.",
     "ticket.extended": "[Receipt {receipt}] The deadline is extended to {due}.\nReason: {text}",
+    "ticket.recounted": (
+        "[Receipt {receipt}] The office's working days changed, so the extended deadline was "
+        "counted again. New deadline: {due}"
+    ),
     "ticket.merged": (
         "[Receipt {receipt}] Handled together with the same case (receipt {target}). "
         "We'll let you know the outcome."
@@ -541,6 +555,11 @@ EN: dict[str, str] = {
     "officer.assigned": "{receipt}: assigned to {assignee} · department {department}",
     "officer.merged": "{receipt} merged into {target}; its resident will get {target}'s outcome.",
     "officer.extended": "{receipt}: deadline extended to {due}; the resident was told.",
+    "officer.recounted": (
+        "[Deadlines recounted] The office's working days or hours changed: {count} open "
+        "deadlines were counted again (residents with an extension were sent the new one)."
+    ),
+    "officer.recounted_line": "{receipt} due {was} → {due} · {text}",
     "kind.done": "{receipt}: filed as {kind} now. Due {due}.",
     "kind.same": "{receipt} is already filed as {kind}.",
     "kind.unknown": "'{kind}' is not a category. Categories: {choices}",
@@ -724,6 +743,7 @@ EN: dict[str, str] = {
     "action.merged_in": "took a merge",
     "action.follow": "followed its merge",
     "action.extend": "extended",
+    "action.recount": "deadline recounted (calendar changed)",
     "action.kind": "refiled",
     "action.follower": "same report added",
     "action.supporter": "backed it",

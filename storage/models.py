@@ -137,8 +137,13 @@ class Ticket(SQLModel, table=True):
     """Department or topic an officer filed the case under (도로, 복지, …)."""
     created_at: datetime = _when(index=True)
     due_at: datetime | None = _when(nullable=True)
+    period_days: int | None = None
+    """The processing period `due_at` was counted with: the category's when it was received
+    (or re-filed with /kind), kept so a later change to the calendar recounts the same period."""
     extended: bool = False
     """The one extension the law allows has been used."""
+    extension_days: int | None = None
+    """Its working days (None on tickets extended before they were kept)."""
     reminded_at: datetime | None = _when(nullable=True)
     """When officers were reminded of `due_at`; cleared when the deadline moves."""
     closed_at: datetime | None = _when(nullable=True)

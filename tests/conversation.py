@@ -5,6 +5,7 @@ bot's next message."""
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ class Conversation:
         self.clock.set(MONDAY)  # office hours, whenever the suite runs
         self.app: App = build_app(settings, adapters=list(self.adapters.values()), clock=self.clock)
         self._ids = itertools.count(1)
+        self._run = uuid.uuid4().hex[:8]  # deliveries of a restarted bot are new ones
 
     async def start(self) -> None:
         await self.app.start(workers=False)
@@ -74,7 +76,7 @@ class Conversation:
                 chat_id=chat_id,
                 user_id=user,
                 user_name=name or user,
-                delivery_id=f"d{number}",
+                delivery_id=f"{self._run}-d{number}",
                 at=self.clock.now(),
                 text=text,
                 message_id=message_id,

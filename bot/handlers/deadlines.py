@@ -218,9 +218,13 @@ class Office:
         return self.periods[category]
 
     def due_at(self, received: datetime, category: str) -> datetime:
-        return due_at(
-            received, category, periods=self.periods, extra_holidays=self.closures, hours=self.hours
-        )
+        return self.due(received, self.period(category))
+
+    def due(self, received: datetime, days: int, extension: int | None = None) -> datetime:
+        """The end of a `days`-day period from `received`, and of its `extension` if it has
+        one: how a ticket's deadline is counted again when the calendar changes."""
+        end = deadline(received, days, extra_holidays=self.closures, hours=self.hours)
+        return self.extend(end, extension) if extension else end
 
     def extend(self, due: datetime, days: int) -> datetime:
         return extend(due, days, extra_holidays=self.closures, hours=self.hours)

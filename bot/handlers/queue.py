@@ -114,6 +114,7 @@ class TicketQueue:
             reporter_user_id=event.user_id,
             created_at=ctx.now,
             due_at=office.due_at(received, category),
+            period_days=office.period(category),
         )
         ctx.session.add(ticket)
         ctx.session.flush()
@@ -412,7 +413,7 @@ class TicketQueue:
         if not 1 <= days <= most:
             raise UsageError(ctx.texts("usage.extend_days", most=most))
         ticket.due_at = office.extend(ticket.due_at, days)
-        ticket.extended = True
+        ticket.extended, ticket.extension_days = True, days
         ticket.reminded_at = None
         ctx.session.add(ticket)
         self.note(ctx, ticket, "extend", f"+{days}: {reason}", public=True)
@@ -431,8 +432,10 @@ class TicketQueue:
             raise UsageError(ctx.texts("kind.closed", receipt=ticket.receipt_no, status=status))
         before, ticket.category = ticket.category, category
         if not ticket.extended:
+            office = deadlines.Office.of(ctx.settings)
             received = ticket.created_at.astimezone(ctx.settings.tz)
-            ticket.due_at = deadlines.Office.of(ctx.settings).due_at(received, category)
+            ticket.due_at = office.due_at(received, category)
+            ticket.period_days = office.period(category)
             ticket.reminded_at = None
         ctx.session.add(ticket)
         self.note(ctx, ticket, "kind", f"{before} → {category}", public=False)
@@ -502,10 +505,16 @@ class TicketQueue:
     # --- telling residents ------------------------------------------------------------------
 
     def tell_resident(self, ctx: Context, ticket: Ticket, text: str) -> None:
-        """Send `text` where the resident asked (as a reply, in the thread) and to followers,
-        once per room or thread; personal data is masked wherever others can read it."""
+        """Send `text` where the resident asked (as a reply, in the thread) and to followers."""
+        for out in self.to_resident(ctx.session, ticket, text):
+            ctx.send(out)
+
+    def to_resident(self, session: Session, ticket: Ticket, text: str) -> list[Outgoing]:
+        """`text` for where the resident asked and for each follower, once per room or thread;
+        personal data is masked wherever others can read it."""
         seen: set[tuple[str | None, ...]] = set()
-        for place in [self._origin(ticket), *self.followers(ctx.session, ticket)]:
+        messages = []
+        for place in [self._origin(ticket), *self.followers(session, ticket)]:
             if place.private and not place.user_id:
                 continue  # the resident's account was erased
             key = (
@@ -516,7 +525,7 @@ class TicketQueue:
             if key in seen:
                 continue
             seen.add(key)
-            ctx.send(
+            messages.append(
                 Outgoing(
                     platform=place.platform,
                     chat_id=place.chat_id,
@@ -526,6 +535,7 @@ class TicketQueue:
                     to_user=place.user_id if place.private else None,
                 )
             )
+        return messages
 
     def _record(
         self,
