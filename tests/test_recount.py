@@ -103,9 +103,7 @@ async def test_a_new_processing_period_is_for_new_reports_only(tmp_path, databas
 
 
 @pytest.mark.parametrize("extended", [False, True])
-def test_a_ticket_from_before_periods_were_kept_is_left_as_it_was(
-    tmp_path, database_url, extended
-):
+def test_a_ticket_from_before_periods_were_kept_is_left_as_it_was(tmp_path, database_url, extended):
     """Nothing says which period (or extension) it was counted with."""
     settings = load_settings(write_config(tmp_path, database_url), environ={})
     bot = Conversation(settings)
