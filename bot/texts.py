@@ -378,8 +378,8 @@ KO: dict[str, str] = {
         "보내려면 /notice confirm {id}, 그만두려면 /notice cancel {id}"
     ),
     "notice.every": "반복 {cron} (다음: {next})",
-    "notice.confirm_button": "공지 예약 확인",
-    "notice.cancel_button": "공지 취소",
+    "notice.confirm_button": "공지 예약 확인 #{id}",
+    "notice.cancel_button": "공지 취소 #{id}",
     "notice.confirmed": "공지 #{id:을} 예약했습니다. 발송: {next}",
     "notice.cancelled": "공지 #{id:을} 취소했습니다.",
     "notice.list_empty": "예약된 공지가 없습니다.",
@@ -784,8 +784,8 @@ EN: dict[str, str] = {
         "To send it: /notice confirm {id}; to drop it: /notice cancel {id}"
     ),
     "notice.every": "every {cron} (next: {next})",
-    "notice.confirm_button": "Confirm notice",
-    "notice.cancel_button": "Cancel notice",
+    "notice.confirm_button": "Confirm notice #{id}",
+    "notice.cancel_button": "Cancel notice #{id}",
     "notice.confirmed": "Notice #{id} is scheduled: {next}",
     "notice.cancelled": "Notice #{id} is cancelled.",
     "notice.list_empty": "No notices scheduled.",

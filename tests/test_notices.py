@@ -262,15 +262,28 @@ async def test_an_unconfirmed_draft_is_never_sent(bot):
 
 async def test_the_preview_buttons_confirm_or_cancel(bot):
     await at(bot, DEC1.replace(hour=8))
-    await officer_says(bot, '/notice every "0 18 * * FRI" groups 이장단 주간 회의')
-    [confirmed] = await officer_says(bot, "공지 예약 확인")
+    await bot.say(OFFICER, '/notice every "0 18 * * FRI" groups 이장단 주간 회의', room=None)
+    [preview] = bot.in_room(f"dm-{OFFICER}")
+    assert preview.quick_replies == ("공지 예약 확인 #2", "공지 취소 #2")
+    [confirmed] = await officer_says(bot, "공지 예약 확인 #2")
     assert confirmed == "공지 #2를 예약했습니다. 발송: 2026-12-04 18:00"
     friday = await at(bot, datetime(2026, 12, 4, 18, 0, tzinfo=KST))
     assert friday["room-heads"] == ["[공지] 주간 회의"]
     await officer_says(bot, "/notice now groups 전체 단수 안내")
-    [cancelled] = await officer_says(bot, "공지 취소")
+    [cancelled] = await officer_says(bot, "공지 취소 #3")
     assert cancelled == "공지 #3을 취소했습니다."
     assert "room-heads" not in await at(bot, datetime(2026, 12, 4, 18, 1, tzinfo=KST))
+
+
+async def test_the_buttons_under_an_older_preview_act_on_that_notice(bot):
+    """Two drafts in a row: the first preview's 확인 schedules the first, not the newest."""
+    await at(bot, DEC1.replace(hour=8))
+    await officer_says(bot, "/notice at 2026-12-07 09:00 groups 청년 일자리 박람회")
+    await officer_says(bot, "/notice at 2026-12-08 09:00 groups 육아 바자회")
+    [confirmed] = await officer_says(bot, "공지 예약 확인 #2")
+    assert confirmed == "공지 #2를 예약했습니다. 발송: 2026-12-07 09:00"
+    [listing] = await officer_says(bot, "/notices")
+    assert "#2 [예약]" in listing and "#3 [확인 대기]" in listing
 
 
 async def test_a_cancelled_notice_is_not_sent_and_config_notices_stay(bot):

@@ -5,7 +5,7 @@ Officers draft a notice, see a preview (time, rooms, text) and confirm it:
     /notice at 2026-12-01 09:00 groups 청년 다음 달 청년 일자리 박람회가 열립니다.
     /notice every "0 9 * * MON" groups 육아,청년 이번 주 보건소 일정입니다.
     /notice now groups 전체 오늘 오후 단수 예정입니다.
-    /notice confirm 12        (or the 확인 button under the preview)
+    /notice confirm 12        (or the `공지 예약 확인 #12` button under its preview)
     /notice cancel 12
     /notices
 
@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from bot.context import Context
 from bot.handlers import views
 from bot.handlers.officer import in_staff_place
-from bot.messages import Command, Message
+from bot.messages import Command
 from bot.router import Router, UsageError
 from bot.scheduler import (
     count_as_information,
@@ -414,7 +414,10 @@ def _draft(ctx: Context, args: _Args, kind: str) -> None:
             rooms=", ".join(room.name for room in rooms) or texts("nobody"),
             text=texts("notice.post", text=text),
         ),
-        quick_replies=(texts("notice.confirm_button"), texts("notice.cancel_button")),
+        quick_replies=(
+            texts("notice.confirm_button", id=row.id),
+            texts("notice.cancel_button", id=row.id),
+        ),
     )
 
 
@@ -511,47 +514,30 @@ def list_notices(ctx: Context) -> None:
 # --- the preview's buttons ------------------------------------------------------------------------
 
 
-def _latest_draft(ctx: Context) -> Notice | None:
-    if ctx.person is None:
+def _pressed(ctx: Context) -> tuple[str, int] | None:
+    """The action and the notice on a preview's button an officer pressed (`공지 예약 확인 #12`):
+    each preview's buttons carry its own notice, so an older preview's act on that one."""
+    if not ctx.has_role("officer"):
         return None
-    return ctx.session.exec(
-        select(Notice)
-        .where(
-            Notice.status == "draft",
-            Notice.created_by == ctx.person.id,
-            Notice.platform == ctx.event.platform,
-            Notice.chat_id == ctx.event.chat_id,
-            Notice.created_at >= ctx.now - DRAFT_TTL,
-        )
-        .order_by(Notice.id.desc())
-    ).first()
-
-
-def _answer_words(ctx: Context) -> dict[str, str]:
-    texts = ctx.texts
-    return {
-        texts("notice.confirm_button"): "confirm",
-        texts("notice.cancel_button"): "cancel",
-    }
+    text = ctx.event.text.strip()
+    for action in ("confirm", "cancel"):
+        number = text.removeprefix(ctx.texts(f"notice.{action}_button", id=""))
+        if number != text and number.isdigit():
+            return action, int(number)
+    return None
 
 
 def _is_draft_answer(ctx: Context) -> bool:
-    """An officer pressed (or typed) 확인/취소 under their own preview."""
-    if not ctx.has_role("officer"):
-        return False
-    if ctx.event.text.strip() not in _answer_words(ctx):
-        return False
-    return _latest_draft(ctx) is not None
+    return _pressed(ctx) is not None
 
 
 @router.message(_is_draft_answer)
-async def draft_answer(ctx: Context, message: Message, scheduler: Scheduler) -> None:
-    draft = _latest_draft(ctx)
-    action = _answer_words(ctx)[message.text.strip()]
+async def draft_answer(ctx: Context, scheduler: Scheduler) -> None:
+    action, notice_id = _pressed(ctx)
     try:
         if action == "confirm":
-            confirm(ctx, draft.id, scheduler)
+            confirm(ctx, notice_id, scheduler)
         else:
-            cancel(ctx, draft.id)
+            cancel(ctx, notice_id)
     except UsageError as exc:
         ctx.reply(str(exc))
