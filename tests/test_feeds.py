@@ -134,6 +134,43 @@ async def test_three_new_items_are_posted_once_per_room_even_after_a_restart(
         await restarted.stop()
 
 
+async def test_every_new_item_of_a_later_read_is_posted_oldest_first(tmp_path, site):
+    """Six new items at once (fewer than the ten a read may post): all six go out."""
+    bot = await started(news_settings(tmp_path, f"sqlite:///{tmp_path}/db", site))
+    try:
+        await at(bot, DEC1)
+        later = [(f"2026-1202-{n}", f"새 소식 {n}", "") for n in range(1, 7)]
+        site.body = rss([*ITEMS, *later])
+        sent = broadcasts(await at(bot, DEC1 + timedelta(minutes=30)))
+        titles = [t.split("\n")[0] for t in sent["room-parenting"]]
+        assert titles == [f"[시험군 새소식] 새 소식 {n}" for n in range(1, 7)]
+    finally:
+        await bot.stop()
+
+
+async def test_an_item_reads_as_plain_korean_with_only_a_web_link(tmp_path, site):
+    """Inline markup joins its word and particle; an untitled item is headed by its text; a
+    link that is not a web address is left out."""
+    site.body = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>군청</title>'
+        "<item><guid>1</guid><title>독감 예방접종</title><link>javascript:alert(1)</link>"
+        "<description><![CDATA[<p>어르신 <b>무료 예방접종</b>을 시작합니다.</p>"
+        "<p>보건소로 오세요.</p>]]></description></item>"
+        "<item><guid>2</guid><description>읍사무소 민원실이 오늘 17시에 닫습니다."
+        "</description><link>https://county.example/n/2</link></item>"
+        "</channel></rss>"
+    ).encode()
+    bot = await started(news_settings(tmp_path, f"sqlite:///{tmp_path}/db", site))
+    try:
+        sent = broadcasts(await at(bot, DEC1))
+        assert sorted(sent["room-parenting"]) == [
+            "[군청] 독감 예방접종\n어르신 무료 예방접종을 시작합니다. 보건소로 오세요.",
+            "[군청] 읍사무소 민원실이 오늘 17시에 닫습니다.\nhttps://county.example/n/2",
+        ]
+    finally:
+        await bot.stop()
+
+
 async def test_a_new_feed_posts_only_its_newest_items_and_a_name_overrides_its_title(
     tmp_path, site
 ):
@@ -159,6 +196,10 @@ async def test_a_new_feed_posts_only_its_newest_items_and_a_name_overrides_its_t
             "RSS/Atom 형식이 아닙니다",
         ),
         (lambda s: setattr(s, "body", b"/etc/passwd"), "RSS/Atom 형식이 아닙니다"),  # no file read
+        (  # a feed cut off mid-item: not an empty feed, or its archive would follow at once
+            lambda s: setattr(s, "body", "<rss><channel><title>새소식<item><title>x".encode()),
+            "RSS/Atom 형식이 아닙니다",
+        ),
         (lambda s: setattr(s, "status", 503), "HTTP 503 오류"),
         (lambda s: setattr(s, "hang", 5.0), "0.3초 안에 응답이 없습니다"),
     ],

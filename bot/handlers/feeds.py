@@ -180,7 +180,7 @@ class FeedJob:
         if not new:
             return
         most = MAX_PER_READ if feed.primed else min(config.backlog, MAX_PER_READ)
-        posting = new[len(new) - most :] if most else []
+        posting = new[-most:] if most else []  # the newest `most`
         if len(new) > len(posting):
             log.info(
                 "feed %s: %d older items only marked seen", config.url, len(new) - len(posting)
@@ -280,7 +280,9 @@ async def read_feed(
         )
     except Exception as exc:
         return Read(error="feed.error_garbage", detail={"reason": type(exc).__name__})
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        # a broken document with no items is no feed: taking it for an empty one would count
+        # the feed as read, and its archive would then be posted at once once it is mended
         reason = parsed.get("bozo_exception")
         return Read(
             error="feed.error_garbage", detail={"reason": type(reason).__name__ if reason else "-"}
@@ -293,22 +295,29 @@ async def read_feed(
     )
 
 
+_BLOCK = re.compile(
+    r"<\s*/?\s*(?:p|br|div|li|ul|ol|tr|td|th|h[1-6]|table|blockquote|hr)\b[^>]*>", re.I
+)
 _TAG = re.compile(r"<[^>]+>")
 
 
 def _clean(value: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", value or "")).split())
+    """Plain text: a block ends a phrase, an inline tag (<b>예방접종</b>을) joins its word."""
+    return " ".join(html.unescape(_TAG.sub("", _BLOCK.sub(" ", value or ""))).split())
 
 
 def _entry(order: int, entry: Any) -> Entry:
-    title = _clean(entry.get("title", "")) or "-"
+    title = _clean(entry.get("title", ""))
     link = entry.get("link") or None
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     published = datetime(*when[:6], tzinfo=UTC) if when else None
-    identity = entry.get("id") or link or f"{title}|{entry.get('published', '')}"
+    identity = entry.get("id") or link or f"{title or '-'}|{entry.get('published', '')}"
+    if link and not link.lower().startswith(("http://", "https://")):
+        link = None  # a javascript: or a bare id is nothing a resident can open
     summary = _clean(entry.get("summary", ""))
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1] + "…"
+    title = title or summary or "-"  # an untitled item is headed by its text
     return Entry(
         key=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:40],
         title=title,
