@@ -168,7 +168,9 @@ async def test_residents_cannot_see_the_table(bot):
 async def test_the_server_prints_every_entry_for_a_spreadsheet(bot, november, config):
     result = sotong(config, "answers", "--month", "2024-11", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    table = list(csv.reader(io.StringIO(result.stdout)))
+    assert result.stdout.startswith("\ufeff")  # so Excel reads the Korean
+    heading, blank, *table = csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff")))
+    assert heading[0].startswith("[시험군 FAQ 답변 현황] 2024년 11월") and blank == []
     assert table[0] == ["항목", "질문", "답변", "찾는 답 아님", "넘긴 접수"]
     assert table[1] == ["food-waste-bags", BAGS, "2", "1", "2024-0001"]
     assert table[4] == ["합계", "", "4", "1", ""]

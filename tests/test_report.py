@@ -212,7 +212,9 @@ async def test_sotong_report_prints_the_same_numbers_as_csv_and_markdown(bot, au
     await bot.stop()
     result = sotong(config_path, "report", "--month", "2024-11", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    cases, rooms = result.stdout.split("\n\n")
+    assert result.stdout.startswith("\ufeff")  # so Excel reads the Korean
+    heading, cases, rooms = result.stdout.removeprefix("\ufeff").split("\n\n")
+    assert heading.startswith("[시험군 소통 창구 운영 현황] 2024년 11월")
     table = list(csv.reader(io.StringIO(cases)))
     assert table[0] == HEADER
     assert table[1:] == [

@@ -333,14 +333,16 @@ def layout(
     notes: Sequence[str] = (),
 ) -> str:
     """Tables, each under its caption ("" for none), below a heading and its `notes`: aligned
-    plain text for chat and terminals, Markdown, or CSV (the tables alone, a blank row
-    between them, for spreadsheets)."""
+    plain text for chat and terminals, Markdown, or CSV for spreadsheets (the heading, then
+    the tables, a blank row before each; a byte-order mark first, without which Excel on a
+    Korean Windows reads UTF-8 as garbage)."""
     if fmt == "csv":
         out = io.StringIO()
+        out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\n")
-        for number, (_, rows) in enumerate(sections):
-            if number:
-                writer.writerow([])
+        writer.writerow([heading])
+        for _, rows in sections:
+            writer.writerow([])
             writer.writerows(rows)
         return out.getvalue()
     if fmt == "markdown":
