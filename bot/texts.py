@@ -369,6 +369,9 @@ KO: dict[str, str] = {
     "web.login_failed": "아이디 또는 비밀번호가 맞지 않습니다.",
     "web.default_name": "주민",
     "web.officer_room": "담당자방",
+    "web.reconnecting": "연결이 끊겼습니다. 다시 연결하는 중…",
+    "web.unknown_room": "들어갈 수 없는 방입니다.",
+    "web.bad_message": "메시지를 보내지 못했습니다. 페이지를 새로 고쳐 주세요.",
     "console.welcome": "{bot}과 대화를 시작합니다. 끝내려면 Ctrl-D.",
     # --- notices and news ---------------------------------------------------------------------
     "notice.post": "[공지] {text}",
@@ -776,6 +779,9 @@ EN: dict[str, str] = {
     "web.login_failed": "Wrong ID or password.",
     "web.default_name": "Resident",
     "web.officer_room": "Officer room",
+    "web.reconnecting": "Connection lost. Reconnecting…",
+    "web.unknown_room": "You cannot enter this room.",
+    "web.bad_message": "The message could not be sent. Please reload the page.",
     "console.welcome": "Talking with {bot}. Ctrl-D ends.",
     "notice.post": "[Notice] {text}",
     "notice.preview": (

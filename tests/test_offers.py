@@ -214,3 +214,23 @@ def test_in_the_web_chat_a_resident_taps_a_choice_none_of_them_and_not_it(runnin
     answer = page.locator(".msg.bot:has-text('편의점')")
     answer.locator(f".quick button:has-text('{NOT_IT}')").click()
     page.wait_for_selector(".msg.bot:has-text('담당자에게 전달했습니다') >> nth=1")
+
+
+@pytest.mark.browser
+def test_the_choices_offered_to_one_resident_are_not_buttons_for_another(running, chromium):
+    """A neighbour tapping them would answer for the asker; and on a phone, a long address a
+    neighbour posts wraps inside its line."""
+    asker, neighbour = (chromium.new_context().new_page() for _ in range(2))
+    for page, name in ((asker, "지은맘"), (neighbour, "윗집언니")):
+        enter(page, running.url, name)
+    asker.fill("#text", f"@소통봇 {ASKED}")
+    asker.press("#text", "Enter")
+    offer = asker.wait_for_selector(".msg.bot:has(.quick button)")
+    seen = neighbour.wait_for_selector(f".msg.bot[data-id='{offer.get_attribute('data-id')}']")
+    assert seen.query_selector(".quick") is None
+    long_link = "https://county.example/" + "a" * 150
+    neighbour.set_viewport_size({"width": 360, "height": 740})
+    neighbour.fill("#text", f"여기 보세요 {long_link}")
+    neighbour.press("#text", "Enter")
+    line = neighbour.wait_for_selector(".msg.mine:has-text('여기 보세요')")
+    assert line.evaluate("e => e.scrollWidth <= e.clientWidth")  # a long address wraps

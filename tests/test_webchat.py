@@ -282,3 +282,28 @@ def test_a_wrong_officer_secret_is_refused(running, chromium):
     page.click("button[type=submit]")
     page.wait_for_selector("text=아이디 또는 비밀번호가 맞지 않습니다.")
     assert page.locator("text=담당자: 김주무관").count() == 0
+
+
+@pytest.mark.browser
+def test_a_reload_or_a_restart_of_the_bot_brings_the_resident_back_in(running, chromium):
+    """The page keeps the room and name: reloading rejoins with the conversation, and when
+    the bot restarts the page says so and reconnects by itself."""
+    page = chromium.new_context().new_page()
+    enter(page, running.url, "지은맘")
+    page.fill("#text", "음식물 쓰레기 봉투 어디서 사요?")
+    page.press("#text", "Enter")
+    page.wait_for_selector(".msg.bot:has-text('전용 봉투')")
+
+    page.reload()
+    page.wait_for_selector("#text:enabled")
+    assert page.input_value("#name") == "지은맘"
+    page.wait_for_selector(".msg.mine:has-text('음식물 쓰레기 봉투 어디서 사요?')")
+
+    running.stop()
+    page.wait_for_selector("#text:disabled")
+    assert "다시 연결하는 중" in page.inner_text("#status")
+    running.start()
+    page.wait_for_selector("#text:enabled", timeout=40_000)
+    page.fill("#text", "/help")
+    page.press("#text", "Enter")
+    page.wait_for_selector(".msg.bot:has-text('소통 창구')")
