@@ -307,3 +307,18 @@ def test_a_reload_or_a_restart_of_the_bot_brings_the_resident_back_in(running, c
     page.fill("#text", "/help")
     page.press("#text", "Enter")
     page.wait_for_selector(".msg.bot:has-text('소통 창구')")
+
+
+async def test_the_members_of_a_room_are_everyone_who_entered_it_not_the_tabs_open(settings):
+    """The daily count for the report: 지은맘 and 윗집언니 entered the parenting room (지은맘
+    twice); they are still its members after they leave and after the bot restarts."""
+    from bot.adapters.webchat import WebchatAdapter
+    from bot.web import WebServer
+
+    async with _mum_and_neighbour(settings) as (adapter, _, mum, _):
+        await mum.join("dm", "지은맘")  # her 1:1 chat is no room to count
+        await mum.join("web-parenting", "지은맘")
+        assert await adapter.member_count("web-parenting") == 2
+    restarted = WebchatAdapter(settings, WebServer("127.0.0.1", 0))
+    assert await restarted.member_count("web-parenting") == 2
+    assert await restarted.member_count("web-youth") == 0

@@ -88,6 +88,8 @@ class WebchatAdapter(Adapter):
         self._seats: defaultdict[str, set[Seat]] = defaultdict(set)
         self._history_file = settings.state_dir / "webchat-history.jsonl"
         self._history = self._load_history()
+        self._members_file = settings.state_dir / "webchat-members.json"
+        self._members = self._load_members()
         self._ids = itertools.count(1)
         self._run = uuid.uuid4().hex[:8]
         server.app.add_routes(
@@ -130,7 +132,10 @@ class WebchatAdapter(Adapter):
         return message["id"]
 
     async def member_count(self, chat_id: str) -> int | None:
-        return len({seat.visitor.user_id for seat in self._seats.get(chat_id, ())})
+        """Everyone who has entered the room: a web chat has no member list, and counting
+        the tabs open at the moment of the daily count gave 0 (a browser that clears its
+        cookie counts again)."""
+        return len(self._members.get(chat_id, ()))
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -222,6 +227,8 @@ class WebchatAdapter(Adapter):
             self._seats[old.room].discard(old)
         seat = Seat(ws=ws, visitor=visitor, room=room, name=name)
         self._seats[room].add(seat)
+        if room != f"{DIRECT}:{visitor.user_id}":
+            self._remember_member(room, visitor.user_id)
         await ws.send_json(
             {
                 "type": "joined",
@@ -367,6 +374,26 @@ class WebchatAdapter(Adapter):
             "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in kept), encoding="utf-8"
         )
         return history
+
+    def _load_members(self) -> defaultdict[str, set[str]]:
+        members: defaultdict[str, set[str]] = defaultdict(set)
+        try:
+            stored = json.loads(self._members_file.read_text(encoding="utf-8"))
+            members.update({room: set(ids) for room, ids in stored.items()})
+        except FileNotFoundError:
+            pass
+        except (ValueError, AttributeError, TypeError):
+            log.warning("%s is unreadable; member counts start again", self._members_file)
+        return members
+
+    def _remember_member(self, room: str, user_id: str) -> None:
+        if user_id in self._members[room]:
+            return
+        self._members[room].add(user_id)
+        kept = {key: sorted(ids) for key, ids in self._members.items()}
+        partial = self._members_file.with_suffix(".tmp")
+        partial.write_text(json.dumps(kept), encoding="utf-8")
+        partial.replace(self._members_file)  # whole or not at all, should the bot die here
 
     async def _broadcast(self, room: str, message: dict[str, Any]) -> None:
         for seat in list(self._seats.get(room, ())):
