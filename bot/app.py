@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.context import Context
 from bot.inbox import Inbox
-from bot.messages import Event
+from bot.messages import Event, well_formed_event
 from bot.middleware import Middleware, chain
 from bot.outbox import Outbox, enqueue
 from bot.router import Router
@@ -124,8 +124,10 @@ class App:
     async def receive(self, event: Event) -> bool:
         """Adapter callback: store the event (once per delivery) and wake the handler.
 
-        A resident registration number is removed before anything is stored.
+        A resident registration number is removed before anything is stored, and a character
+        UTF-8 cannot hold (a lone surrogate) is replaced.
         """
+        event = well_formed_event(event)
         text, removed = privacy.strip_rrn(event.text)
         if removed:
             event = replace(event, text=text)

@@ -15,7 +15,8 @@ from typing import Any, ClassVar, Literal
 
 EventKind = Literal["message", "command", "member_joined", "member_left"]
 
-_COMMAND = re.compile(r"^/(?P<name>[A-Za-z][\w-]*)(?:@(?P<bot>\S+))?(?:\s+(?P<args>.*))?$", re.S)
+# a letter of any script: /상태 is a command too (an unknown one is said so, not ignored)
+_COMMAND = re.compile(r"^/(?P<name>[^\W\d_][\w-]*)(?:@(?P<bot>\S+))?(?:\s+(?P<args>.*))?$", re.S)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,26 @@ class MemberLeft(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in (Message, Command, MemberJoined, MemberLeft)
 }
+
+
+def well_formed(text: str) -> str:
+    """`text` with any lone surrogate (a JSON `"\\ud800"`) as U+FFFD: such a string cannot be
+    stored or sent as UTF-8, and one odd character must not fail a whole delivery."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def well_formed_event(event: Event) -> Event:
+    """`event` with every text field `well_formed`."""
+    changed = {
+        f.name: well_formed(value)
+        for f in dataclasses.fields(event)
+        if isinstance(value := getattr(event, f.name), str) and well_formed(value) is not value
+    }
+    return dataclasses.replace(event, **changed) if changed else event
 
 
 def parse_text(**fields: Any) -> Event:

@@ -140,6 +140,51 @@ async def test_http_mode_refuses_bad_or_stale_signatures_and_handles_a_retry_onc
     assert threads(posted) == [question["ts"], next_one]
 
 
+UNSIGNED = [  # (body, content type, headers): all refused before anything reads them
+    ("hello", "application/json", {}),
+    ("[1, 2]", "application/json", {}),
+    ("null", "application/json", {}),
+    ("payload=%7Bnot", "application/x-www-form-urlencoded", {}),
+    ("{}", "application/json", {"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=0"}),
+    ("{}", "application/json", {"X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=é"}),
+]
+
+
+async def test_http_mode_refuses_unsigned_junk_with_401_and_signed_junk_with_400(
+    slack, http_mode
+):
+    """Nothing a stranger or a broken proxy sends gets a 500 (which Slack would retry)."""
+    import aiohttp
+
+    settings, port = http_mode
+    message = slack.message(YOUTH, JIEUN, QUESTION)
+    event = {key: value for key, value in message.items() if key != "channel"}
+    signed_junk = [
+        ("[1, 2]", "application/json"),
+        (json.dumps({"type": "event_callback"}), "application/json"),
+        (json.dumps(slack.callback(event)), "application/json"),  # no channel
+        *(
+            (json.dumps(slack.callback({**message, **bad})), "application/json")
+            for bad in ({"ts": "abc"}, {"ts": "1e300"}, {"text": 5}, {"user": 5}, {"channel": 5})
+        ),
+        (
+            json.dumps(slack.callback({"type": "member_joined_channel", "channel": YOUTH})),
+            "application/json",
+        ),
+        ("command=%2Fhelp&user_id=U1&trigger_id=1.2", "application/x-www-form-urlencoded"),
+        ("payload=%5B%5D", "application/x-www-form-urlencoded"),
+    ]
+    async with running(settings, port=port), aiohttp.ClientSession() as session:
+        for body, content_type, headers in UNSIGNED:
+            headers = {"Content-Type": content_type, **headers}
+            async with session.post(slack.events_url, data=body.encode(), headers=headers) as r:
+                assert r.status == 401, body
+        for body, content_type in signed_junk:
+            assert (await slack.post(body, content_type)).status == 400, body
+        await slack.say(YOUTH, JIEUN, QUESTION)  # and the bot goes on
+        await slack.wait_posted(1, YOUTH)
+
+
 async def test_a_slash_command_is_acknowledged_before_the_work_is_done(slack, http_mode):
     settings, port = http_mode
     async with running(settings, port=port):

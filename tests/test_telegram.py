@@ -4,6 +4,7 @@ write in groups and the bot answers as replies, once per update, within Telegram
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -269,11 +270,31 @@ async def test_the_webhook_checks_the_secret_and_the_body(telegram, county):
         for body in ("{not json", "[1, 2]", '{"message": {}}'):
             async with http.post(url, data=body, headers={SECRET_HEADER: secret}) as response:
                 assert response.status == 400
+        assert await raw_post(port, b"X-Telegram-Bot-Api-Secret-Token: \xe9\r\n") == 403
+        odd = {**forged, "update_id": 2}  # a lone surrogate: stored as U+FFFD, not a 500
+        odd["message"] = {**forged["message"], "message_id": 100, "text": "\ud800" + QUESTION}
+        async with http.post(url, data=json.dumps(odd), headers={SECRET_HEADER: secret}) as r:
+            assert r.status == 200
+        await telegram.wait_sent(1, PARENTING)
+        telegram.sent.clear()
         twice = telegram.say(PARENTING, JIEUN, "지은맘", QUESTION, duplicate=True)
         once = telegram.say(PARENTING, SEOJUN, "서준맘", QUESTION)
         sent = await telegram.wait_sent(2, PARENTING)
     assert replies(sent) == [twice, once]
     assert {d.status for d in telegram.deliveries} == {200}
+
+
+async def raw_post(port: int, header: bytes) -> int:
+    """POST with a header line as raw bytes (no client would send a Latin-1 byte): the status."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n"
+        b"Content-Type: application/json\r\n" + header + b"Connection: close\r\n\r\n{}"
+    )
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    writer.close()
+    return status
 
 
 # --- menus, member counts, and what the adapter makes of updates ------------------------------

@@ -70,6 +70,34 @@ async def test_the_page_is_served_and_a_bad_frame_gets_an_error_not_a_crash(runn
         assert response.status == 403
 
 
+async def test_odd_characters_and_broken_forms_get_an_answer_or_a_400_never_a_crash(running):
+    """A lone surrogate in a name or a line (which UTF-8 cannot hold) becomes U+FFFD; a
+    sign-in form that is no form is a 400; `addressed` must be a real true."""
+    visitor = Visitor(running.url)
+    try:
+        await visitor.join("web-parenting", "\ud800지은맘")
+        await visitor.say("\ud800 음식물 쓰레기 봉투 어디서 사요?")
+        mine = await visitor.next_message()
+        assert mine["name"] == "\ufffd지은맘" and mine["text"].startswith("\ufffd 음식물")
+        assert "봉투" in (await visitor.next_message())["text"]
+        await visitor.ws.send_json({"type": "say", "text": "오늘 날씨 좋네요", "addressed": "no"})
+        await visitor.next_message()  # their own line; the bot keeps out of small talk
+        with pytest.raises(TimeoutError):
+            await visitor.next_message(timeout=2)
+    finally:
+        await visitor.close()
+    broken = [
+        ("multipart/form-data; boundary=xx", b"--xx\r\nbroken"),
+        ("multipart/form-data", b"officer=kim"),
+        ("application/x-www-form-urlencoded", b"%%%\xff\xfe=\xff"),
+    ]
+    async with aiohttp.ClientSession() as session:
+        for content_type, body in broken:
+            headers = {"Content-Type": content_type}
+            async with session.post(f"{running.url}/chat/login", data=body, headers=headers) as r:
+                assert r.status == 400, content_type
+
+
 async def test_killing_the_bot_between_receipt_and_reply_still_answers_once(running):
     resident = Visitor(running.url)
     try:

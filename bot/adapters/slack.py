@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapter import Adapter, Capabilities, Dispatch, SendError
+from bot.adapters import slack_checks
 from bot.adapters.ratelimit import RateLimiter, connect_or_keep_trying, stop_trying
 from bot.config import Settings, SlackSettings
 from bot.messages import Event, MemberJoined, MemberLeft, Message, Outgoing, parse_text
@@ -192,14 +193,22 @@ class SlackAdapter(Adapter):
     # --- incoming -----------------------------------------------------------------------------
 
     async def _http(self, request: web.Request) -> web.Response:
-        """Events, slash commands and button presses in HTTP mode (Bolt checks the signature)."""
+        """Events, slash commands and button presses in HTTP mode: signed (else 401) and in
+        the shape the listeners read (else 400) before Bolt sees them."""
         if self._dispatch is None or not self.connected:
             return web.Response(status=503)  # Slack tries again later
         try:
-            bolt_request = await to_bolt_request(request)
+            body = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:
             return web.Response(status=400, text="malformed body")
-        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+        if not slack_checks.signed(self.config.signing_secret or "", body, request.headers):
+            return web.Response(status=401, text="invalid signature")
+        if problem := slack_checks.malformed(body, request.content_type):
+            log.warning("slack: refused a malformed request: %s", problem)
+            return web.Response(status=400, text=problem)
+        return await to_aiohttp_response(
+            await self.bolt.async_dispatch(await to_bolt_request(request))
+        )
 
     async def _deliver(self, event: Event) -> None:
         if self._dispatch is None:

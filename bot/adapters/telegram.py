@@ -232,7 +232,7 @@ class TelegramAdapter(Adapter):
 
     async def _webhook(self, request: web.Request) -> web.Response:
         """Telegram's POST: the secret header is checked first, in constant time."""
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        given = request.headers.get(SECRET_HEADER, "").encode(errors="surrogateescape")
         if not hmac.compare_digest(given, (self.config.webhook_secret or "").encode()):
             log.warning("telegram: webhook call with a wrong secret from %s", request.remote)
             return web.Response(status=403)

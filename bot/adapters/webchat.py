@@ -22,12 +22,13 @@ from typing import Any
 
 import jinja2
 from aiohttp import WSMsgType, web
+from aiohttp.http_exceptions import HttpProcessingError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from bot import privacy
 from bot.adapter import Adapter, Capabilities, Dispatch, SendError
 from bot.config import Settings
-from bot.messages import Outgoing, parse_text
+from bot.messages import Outgoing, parse_text, well_formed
 from bot.texts import Texts
 from bot.web import WebServer
 
@@ -163,14 +164,17 @@ class WebchatAdapter(Adapter):
         return web.Response(text=html, content_type="text/html", status=401 if error else 200)
 
     async def _login(self, request: web.Request) -> web.Response:
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (ValueError, HttpProcessingError):  # broken multipart, bytes that are not UTF-8
+            raise web.HTTPBadRequest(text="malformed form") from None
         officer_id, secret = str(form.get("officer", "")), str(form.get("secret", ""))
         for officer in self.settings.officers:
             expected = officer.secret or ""
             if (
                 officer.ids.get(PLATFORM) == officer_id
                 and expected
-                and hmac.compare_digest(expected.encode(), secret.encode())
+                and hmac.compare_digest(expected.encode(), secret.encode(errors="replace"))
             ):
                 response = web.HTTPFound("/chat")
                 self._set_cookie(response, Visitor(officer_id, officer=True))
@@ -217,7 +221,7 @@ class WebchatAdapter(Adapter):
         self, ws: web.WebSocketResponse, visitor: Visitor, data: dict[str, Any], old: Seat | None
     ) -> Seat | None:
         room = str(data.get("room", ""))
-        name = str(data.get("name", "")).strip()[:40] or self.texts("web.default_name")
+        name = well_formed(str(data.get("name", "")).strip()[:40]) or self.texts("web.default_name")
         if room == DIRECT:
             room = f"{DIRECT}:{visitor.user_id}"
         elif room not in self._rooms(visitor):
@@ -240,7 +244,7 @@ class WebchatAdapter(Adapter):
         return seat
 
     async def _say(self, seat: Seat, data: dict[str, Any]) -> None:
-        text = str(data.get("text", "")).strip()[:MAX_TEXT]
+        text = well_formed(str(data.get("text", "")).strip()[:MAX_TEXT])
         if not text or self._dispatch is None:
             return
         direct = seat.room.startswith(DIRECT)
@@ -266,7 +270,7 @@ class WebchatAdapter(Adapter):
             is_direct=direct,
             addressed=direct
             or to_bot
-            or bool(data.get("addressed"))
+            or data.get("addressed") is True
             or f"@{self.bot_name}" in text,
             to_member=not direct and (to_neighbour or self._names_neighbour(seat, text)),
         )
