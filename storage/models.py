@@ -144,6 +144,8 @@ class Ticket(SQLModel, table=True):
     """The one extension the law allows has been used."""
     extension_days: int | None = None
     """Its working days (None on tickets extended before they were kept)."""
+    urgent: bool = False
+    """Someone may be in danger: officers were alerted, and it is listed first."""
     reminded_at: datetime | None = _when(nullable=True)
     """When officers were reminded of `due_at`; cleared when the deadline moves."""
     closed_at: datetime | None = _when(nullable=True)

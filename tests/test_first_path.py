@@ -129,11 +129,19 @@ async def test_a_resident_in_danger_gets_the_emergency_numbers_and_an_officer_is
     safety, receipt = bot.in_room("parenting")
     assert "112" in safety.text and "1366" in safety.text
     assert safety.reply_to == asked
-    assert f"접수번호 {year}-0001" in receipt.text
-    notice, alert = bot.to_officers()
-    assert "때려요" in notice.text
-    assert alert.text.startswith(f"[긴급 {year}-0001]")
+    assert receipt.text == f"담당자에게 바로 알렸습니다 (접수번호 {year}-0001)."
+    [alert] = bot.to_officers()  # one message, urgent from its first word
+    assert alert.text.startswith(f"[긴급 {year}-0001] 위험에 처한 주민이 있을 수 있습니다.")
+    assert "남편이 술만 마시면 때려요" in alert.text
     bot.assert_silent()
+
+    await bot.say("mom-1", "○○마을 입구 가로등이 사흘째 꺼져 있어요", mention=True)
+    bot.sent.clear()
+    await bot.say("officer-kim", "/tickets", room=None)
+    urgent, streetlight = bot.pop_text().splitlines()[-2:]
+    assert urgent.startswith(f"[긴급] {year}-0001") and "가로등" in streetlight
+    await bot.say("officer-kim", f"/ticket {year}-0001", room=None)
+    assert bot.pop_text().startswith(f"[긴급] {year}-0001 [접수]")
 
 
 async def test_a_ball_being_hit_is_small_talk_and_the_room_stays_quiet(bot):
@@ -153,8 +161,8 @@ async def test_in_a_1to1_chat_someone_in_danger_also_reaches_an_officer(bot):
     await bot.say("mom-6", "아빠가 술 먹고 저를 때려요 어디다 말해요?", room=None)
     safety, receipt = bot.in_room("dm-mom-6")
     assert "112" in safety.text and "접수번호" in receipt.text
-    notice, alert = bot.to_officers()
-    assert "때려요" in notice.text and alert.text.startswith("[긴급 ")
+    [alert] = bot.to_officers()
+    assert "때려요" in alert.text and alert.text.startswith("[긴급 ")
 
 
 DV_FAQ = """
@@ -179,6 +187,6 @@ async def test_someone_in_danger_is_not_offered_choices_but_passed_to_an_officer
         await bot.say("mom-7", "남편이 때려요 가정폭력 상담 받고 싶어요", room=None)
         safety, receipt = bot.in_room("dm-mom-7")
         assert "1366" in safety.text and "접수번호" in receipt.text
-        assert [m.text[:4] for m in bot.to_officers()][1] == "[긴급 "
+        assert [m.text[:4] for m in bot.to_officers()] == ["[긴급 "]
     finally:
         await bot.stop()

@@ -112,15 +112,16 @@ def _take_in(
 ) -> None:
     """Open a ticket (with the answer `held` for an officer), unless the room already has an
     open one saying the same: then the resident follows that one and hears its outcome too.
-    Officers are alerted to an urgent one on top of the usual notice."""
+    An urgent one is announced to officers as urgent; one joining an open case makes it so."""
     same = queue.duplicate_of(ctx, category)
-    if same is not None:
-        queue.follow(ctx, same)
-        ticket = same
-    else:
+    if same is None:
         entry = held.entry if held else None
         ticket = queue.open(ctx, category, confirmation=receipt_key, held=entry, urgent=urgent)
         if held is not None and entry is not None:  # the officer's answer tells if it was right
             answers.record(ctx, entry.id, reviewed=True, score=held.score).ticket_id = ticket.id
+        return
+    queue.follow(ctx, same)
     if urgent:
-        ctx.to_officers(ctx.texts("officer.urgent", receipt=ticket.receipt_no))
+        same.urgent = True
+        ctx.session.add(same)
+        ctx.to_officers(ctx.texts("officer.urgent", receipt=same.receipt_no))

@@ -51,9 +51,14 @@ def _statuses(ctx: Context, wanted: str) -> tuple[str, ...]:
 async def list_tickets(ctx: Context, command: Command) -> None:
     _require_staff_place(ctx)
     statuses = _statuses(ctx, command.args)
-    # open work by what falls due first, as officers take it; closed cases as they came in
+    # open work: someone in danger first, then what falls due first, as officers take it;
+    # closed cases as they came in
     by_due = set(statuses) <= set(OPEN)
-    order = (col(Ticket.due_at).nulls_last(), Ticket.id) if by_due else (Ticket.id,)
+    order = (
+        (col(Ticket.urgent).desc(), col(Ticket.due_at).nulls_last(), Ticket.id)
+        if by_due
+        else (Ticket.id,)
+    )
     tickets = ctx.session.exec(
         select(Ticket)
         .where(Ticket.status.in_(statuses), Ticket.merged_into_id.is_(None))
@@ -87,7 +92,8 @@ def _card(ctx: Context, queue: TicketQueue, ticket: Ticket) -> str:
         and deadlines.is_overdue(ctx.now, ticket.due_at)
     )
     lines = [
-        texts(
+        views.urgent_mark(texts, ticket)
+        + texts(
             "officer.ticket",
             receipt=ticket.receipt_no,
             status=texts(f"status.{ticket.status}"),

@@ -115,19 +115,22 @@ class TicketQueue:
             created_at=ctx.now,
             due_at=office.due_at(received, category),
             period_days=office.period(category),
+            urgent=urgent,
         )
         ctx.session.add(ticket)
         ctx.session.flush()
         self._record(ctx, ticket, "received", to_status="received", text=ticket.text)
         self._remember_contact(ctx, event.text)
-        confirmed = ctx.texts(confirmation, receipt=ticket.receipt_no)
+        # someone in danger was given the emergency numbers: they hear that an officer knows
+        key = "ticket.urgent" if urgent else confirmation
+        confirmed = ctx.texts(key, receipt=ticket.receipt_no)
         if not urgent and (opens := office.next_opening(ctx.now)):  # not tonight
             confirmed += " " + ctx.texts(
                 "ticket.after_hours", opens=format_day(opens, ctx.settings.tz, ctx.texts)
             )
         ctx.reply(confirmed)
         notice = ctx.texts(
-            "officer.new_ticket",
+            "officer.urgent_ticket" if urgent else "officer.new_ticket",
             receipt=ticket.receipt_no,
             category=ctx.texts(f"category.{category}"),
             room=ctx.room.name if ctx.room else ctx.texts("room.direct"),

@@ -35,7 +35,7 @@ def summary(text: str) -> str:
 
 
 def ticket_line(texts: Texts, tz: ZoneInfo, ticket: Ticket) -> str:
-    return texts(
+    return urgent_mark(texts, ticket) + texts(
         "officer.list_line",
         receipt=ticket.receipt_no,
         status=texts(f"status.{ticket.status}"),
@@ -43,6 +43,11 @@ def ticket_line(texts: Texts, tz: ZoneInfo, ticket: Ticket) -> str:
         due=format_time(ticket.due_at, tz),
         text=summary(ticket.text),
     )
+
+
+def urgent_mark(texts: Texts, ticket: Ticket) -> str:
+    """`[긴급] ` before a ticket someone in danger raised, wherever officers see it."""
+    return texts("officer.urgent_mark") if ticket.urgent else ""
 
 
 def resident_status(texts: Texts, tz: ZoneInfo, ticket: Ticket) -> str:
