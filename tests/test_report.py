@@ -177,7 +177,7 @@ def test_a_month_is_read_in_every_way_officers_write_it():
     assert parse_month("12월", today) == (2026, 12)
     assert parse_month("지난달", today) == (2026, 12)
     assert parse_month("이번 달", today) == (2027, 1)
-    for wrong in ("13월", "0월", "다음 달", "2026", ""):
+    for wrong in ("13월", "0월", "다음 달", "2026", "", "0001-01", "0000-01", "9999-12"):
         with pytest.raises(ValueError, match="not a month"):
             parse_month(wrong, today)
 

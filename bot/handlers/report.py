@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 router = Router("report")
 
 FORMATS = ("text", "csv", "markdown")
+YEARS = (2000, 2099)
+"""The years a report may ask for: any other is a typo."""
 _MONTH = re.compile(r"^(?:(?P<year>\d{4})\s*[-./년]\s*)?(?P<month>\d{1,2})\s*월?$")
 _MONTHS_BACK = {"이번달": 0, "이달": 0, "thismonth": 0, "지난달": 1, "전달": 1, "lastmonth": 1}
 COLUMNS = ("received", "info", "subtotal", "resolved", "rejected", "long_term", "open")
@@ -179,10 +181,12 @@ def parse_month(text: str, today: tuple[int, int]) -> tuple[int, int]:
     if match is None or not 1 <= int(match["month"]) <= 12:
         raise ValueError(f"not a month: {text!r} (expected YYYY-MM, 11월 or 지난달)")
     month = int(match["month"])
-    if match["year"] is not None:
-        return int(match["year"]), month
-    year, this_month = today
-    return (year, month) if month <= this_month else (year - 1, month)
+    if match["year"] is None:
+        year, this_month = today
+        return (year, month) if month <= this_month else (year - 1, month)
+    if not YEARS[0] <= int(match["year"]) <= YEARS[1]:  # 0001-01 and 9999-12 overflow dates
+        raise ValueError(f"not a month: {text!r} (a year from {YEARS[0]} to {YEARS[1]})")
+    return int(match["year"]), month
 
 
 def month_start(year: int, month: int, settings: Settings) -> datetime:
