@@ -32,6 +32,7 @@ KO: dict[str, str] = {
     "time.weekdays": "월 화 수 목 금 토 일",
     # --- tickets: to residents ---------------------------------------------------------------
     "ticket.received": "접수되었습니다 (접수번호 {receipt}). 담당 부서에 전달했습니다.",
+    "ticket.urgent": "담당자에게 바로 알렸습니다 (접수번호 {receipt}).",
     "ticket.after_hours": "지금은 근무 시간이 아니어서 {opens}부터 확인합니다.",
     "ticket.duplicate": (
         "같은 내용이 이미 접수되어 처리 중입니다 (접수번호 {receipt}). "
@@ -82,14 +83,14 @@ KO: dict[str, str] = {
     ),
     "officer.answer_missed": (
         "봇이 '{question}' 항목으로 답했지만 주민이 찾던 답이 아니라고 했습니다. "
-        "맞는 항목이 있으면 /faq {receipt} 로 알려 주세요."
+        "맞는 항목이 있으면 /faq {receipt} 명령으로 알려 주세요."
     ),
     "officer.answer_missed_again": (
         "이 항목의 답이 이달 찾던 답이 아니라는 말을 들은 것은 {times}번째입니다 (/answers)."
     ),
     "officer.answer_held": (
         "답변 검토: 봇이 고른 답은 '{question}' 항목입니다. 맞으면 아래 버튼이나 "
-        "/faq {receipt} {entry} 로 보내 주세요. 다른 항목은 /faq {receipt}, "
+        "/faq {receipt} {entry} 명령으로 보내 주세요. 다른 항목은 /faq {receipt}, "
         "직접 답하려면 /reply {receipt} 내용"
     ),
     "officer.send_held": "이 답 보내기 {receipt}",
@@ -106,6 +107,11 @@ KO: dict[str, str] = {
         "[긴급 {receipt}] 위험에 처한 주민이 있을 수 있습니다. "
         "바로 확인해 주세요: /ticket {receipt}"
     ),
+    "officer.urgent_ticket": (
+        "[긴급 {receipt}] 위험에 처한 주민이 있을 수 있습니다. 바로 확인해 주세요: "
+        "/ticket {receipt}\n{category} · {room}\n{text}\n처리 기한: {due}"
+    ),
+    "officer.urgent_mark": "[긴급] ",
     "officer.done": "{receipt}: {status:으로} 바꿨습니다.",
     "officer.sent": "{receipt}: 민원인에게 답변을 보냈습니다.",
     "officer.noted": "{receipt}: 내부 메모를 남겼습니다.",
@@ -266,14 +272,15 @@ KO: dict[str, str] = {
     "answers.unused_more": "외 {count}개",
     "answers.tickets_more": "외 {count}건",
     "answers.more": (
-        "표에는 {count}개 항목 중 {shown}개만 보입니다. 전체는 서버에서 sotong answers 로 보세요."
+        "표에는 {count}개 항목 중 {shown}개만 보입니다. 전체는 서버에서 sotong answers 명령으로 "
+        "보세요."
     ),
     "answers.gaps_more": (
         "FAQ에 없는 말은 {count}줄 중 {shown}줄만 보입니다. "
-        "전체는 서버에서 sotong answers 로 보세요."
+        "전체는 서버에서 sotong answers 명령으로 보세요."
     ),
     "answers.by_score": (
-        "봇이 고른 답의 점수별 현황 (config.yaml 의 review_answers 에 점수를 적으면 "
+        "봇이 고른 답의 점수별 현황 (config.yaml의 review_answers에 점수를 적으면 "
         "그 미만의 답은 담당자가 먼저 확인합니다)"
     ),
     "answers.col.score": "점수",
@@ -287,7 +294,7 @@ KO: dict[str, str] = {
     "answers.review_all": "모든 답",
     "answers.review_below": "점수 {score} 미만",
     "answers.review_none": "바로 답함",
-    "answers.review_entries": "항목에 review_answers: true 가 있어 늘 확인하는 답 ({entries})",
+    "answers.review_entries": "항목에 review_answers: true가 있어 늘 확인하는 답 ({entries})",
     "platform.telegram": "텔레그램",
     "platform.slack": "슬랙",
     "platform.webchat": "웹 채팅",
@@ -295,9 +302,9 @@ KO: dict[str, str] = {
     "platform.band": "네이버 밴드",
     "platform.cafe": "네이버 카페",
     # --- commands ----------------------------------------------------------------------------
-    "command.refused": "죄송합니다. /{command} 는 담당 공무원만 쓸 수 있는 명령입니다.",
+    "command.refused": "죄송합니다. /{command} 명령은 담당 공무원만 쓸 수 있습니다.",
     "command.unknown": (
-        "/{command} 는 알 수 없는 명령입니다. /help 로 쓸 수 있는 명령을 확인하세요."
+        "/{command}: 알 수 없는 명령입니다. 쓸 수 있는 명령은 /help에서 확인하세요."
     ),
     "command.usage": "{reason}\n사용법: {usage}",
     "help.resident": (
@@ -356,7 +363,7 @@ KO: dict[str, str] = {
     "web.name_placeholder": "대화명",
     "web.enter": "입장",
     "web.message": "메시지",
-    "web.message_placeholder": "메시지를 입력하세요 (@{bot} 으로 봇을 부를 수 있어요)",
+    "web.message_placeholder": "메시지를 입력하세요 (@{bot:을} 붙이면 봇을 부를 수 있어요)",
     "web.send": "보내기",
     "web.reply": "답장",
     "web.replying": "답장:",
@@ -395,7 +402,8 @@ KO: dict[str, str] = {
     "notice.status_removed": "설정에서 삭제됨",
     "notice.missed": (
         "[공지 누락] #{id} {title} — {times} 발송 시각에 봇이 멈춰 있었고 "
-        "허용 지연({grace})이 지나 보내지 않았습니다. 필요하면 /notice now 로 다시 보내 주세요."
+        "허용 지연({grace})이 지나 보내지 않았습니다. "
+        "필요하면 /notice now 명령으로 다시 보내 주세요."
     ),
     "notice.missed_more": "{first} 외 {count}회",
     "notice.need_sub": "at(예약), every(반복), now(지금), confirm, cancel 중 하나를 적어 주세요.",
@@ -411,7 +419,7 @@ KO: dict[str, str] = {
     ),
     "notice.unknown_group": "알 수 없는 그룹 '{group}'입니다. 쓸 수 있는 그룹: {choices}",
     "notice.need_text": "보낼 내용을 적어 주세요.",
-    "notice.need_id": "공지 번호를 적어 주세요 (/notices 로 확인할 수 있습니다).",
+    "notice.need_id": "공지 번호를 적어 주세요 (/notices 명령으로 확인할 수 있습니다).",
     "notice.not_found": "공지 #{id:을} 찾을 수 없습니다.",
     "notice.not_draft": "공지 #{id:은} 확인 대기 중이 아닙니다 ({status}).",
     "notice.expired": "공지 #{id:은} 확인 시간이 지났습니다. 다시 만들어 주세요.",
@@ -463,6 +471,7 @@ EN: dict[str, str] = {
     "time.day": "{weekday} {month}/{day} {time}",
     "time.weekdays": "Mon Tue Wed Thu Fri Sat Sun",
     "ticket.received": "Received (receipt {receipt}). It has been passed to the department.",
+    "ticket.urgent": "An officer has been told right away (receipt {receipt}).",
     "ticket.after_hours": "The office is closed now; an officer will check it from {opens}.",
     "ticket.duplicate": (
         "The same issue is already being handled (receipt {receipt}). "
@@ -535,6 +544,11 @@ EN: dict[str, str] = {
     "officer.urgent": (
         "[Urgent {receipt}] A resident may be in danger. Please check now: /ticket {receipt}"
     ),
+    "officer.urgent_ticket": (
+        "[Urgent {receipt}] A resident may be in danger. Please check now: /ticket {receipt}\n"
+        "{category} · {room}\n{text}\nDue: {due}"
+    ),
+    "officer.urgent_mark": "[Urgent] ",
     "officer.done": "{receipt}: set to {status}.",
     "officer.sent": "{receipt}: your answer was sent to the resident.",
     "officer.noted": "{receipt}: internal note saved.",

@@ -346,7 +346,7 @@ async def test_the_unknown_group_error_lists_the_groups(bot):
 async def test_residents_cannot_send_notices_and_officers_only_in_staff_places(bot):
     await bot.say("mom-1", "/notice now groups 전체 광고", room="parenting")
     [refused] = bot.in_room("parenting")
-    assert refused.text.startswith("죄송합니다. /notice 는 담당 공무원만")
+    assert refused.text.startswith("죄송합니다. /notice 명령은 담당 공무원만")
     await bot.say(OFFICER, "/notice now groups 전체 x", room="parenting")
     [elsewhere] = bot.in_room("parenting")
     assert elsewhere.text.startswith("민원 내용은 담당자 방이나 1:1 대화에서만")

@@ -305,8 +305,10 @@ async def test_help_lists_the_officer_commands(bot):
 async def test_an_unknown_command_points_to_help(bot):
     await bot.say(OFFICER, "/resolv 1 끝", room=None)
     assert (
-        bot.pop_text() == "/resolv 는 알 수 없는 명령입니다. /help 로 쓸 수 있는 명령을 확인하세요."
+        bot.pop_text() == "/resolv: 알 수 없는 명령입니다. 쓸 수 있는 명령은 /help에서 확인하세요."
     )
+    await bot.say("mom-1", "/상태 1", room=None)  # a command in Korean is a command too
+    assert bot.pop_text().startswith("/상태: 알 수 없는 명령입니다.")
 
 
 def test_every_sentence_exists_in_both_locales_with_the_same_blanks():

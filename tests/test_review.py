@@ -66,7 +66,7 @@ async def test_the_officer_sends_the_answer_the_bot_picked(bot):
     [notice] = bot.to_officers()
     assert notice.text.startswith(f"[새 민원 {receipt}] 단순 질의 · 육아 소통방\n재산세 언제까지")
     assert (
-        f"봇이 고른 답은 '{TAX}' 항목입니다. 맞으면 아래 버튼이나 /faq {receipt} property-tax 로"
+        f"봇이 고른 답은 '{TAX}' 항목입니다. 맞으면 아래 버튼이나 /faq {receipt} property-tax 명령으로"
         in (notice.text)
     )
 
@@ -340,7 +340,7 @@ async def test_an_entry_marked_for_review_waits_for_an_officer_everywhere(tmp_pa
         assert (
             "지금 담당자가 먼저 확인하는 답 (config.yaml review_answers): 바로 답함 (1:1 대화, "
             "육아 소통방, 이장단 소통방, 웹 육아방) · "
-            "항목에 review_answers: true 가 있어 늘 확인하는 답 (property-tax)"
+            "항목에 review_answers: true가 있어 늘 확인하는 답 (property-tax)"
         ) in text
     finally:
         await bot.stop()
