@@ -157,6 +157,23 @@ async def test_a_resident_says_what_they_did_ask_in_a_group_room(bot):
     assert _ticket(bot).text == f"{BAGS}\n{turned_down}"
 
 
+async def test_in_a_listen_room_that_answer_turned_down_is_passed_on_not_given_again(bot):
+    """Without calling the bot, just after its answer: 아니요 그거 말고 … is about it."""
+    await answered(bot, "mom-9")  # in a listen room, unaddressed
+    turned_down = "아니요 그거 말고 음식물 쓰레기통은 어디서 받아요?"
+    await bot.say("mom-9", turned_down)
+    [receipt] = bot.in_room("parenting")
+    assert "담당자에게 전달했습니다" in receipt.text and "편의점" not in receipt.text
+    assert _ticket(bot).text == f"{BAGS}\n{turned_down}"
+
+
+async def test_a_bare_no_in_a_listen_room_may_be_for_a_neighbour(bot):
+    await answered(bot, "mom-9")
+    await bot.say("mom-9", "아니요 괜찮아요")
+    with Session(bot.app.engine) as session:
+        assert session.exec(select(Ticket)).all() == []
+
+
 @pytest.mark.parametrize("reply", ["아니 근데 진짜 가깝네요 고마워요", "감사합니다"])
 async def test_thanks_for_an_answer_passes_nothing_on(bot, reply):
     await answered(bot, "head-5", room="heads", mention=True)

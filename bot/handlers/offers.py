@@ -40,6 +40,11 @@ _NONE = re.compile(
 _NOT_IT = re.compile(
     r"^\s*(?:아니(?:요|오|에요|예요)|아뇨|그게\s*아니|그건\s*아니|(?:그거|이거|그런\s*거)\s*말고)"
 )
+# said in a room without calling the bot, only words about "that" answer turn it down: a bare
+# 아니요 may be for a neighbour
+_NOT_THAT = re.compile(r"(?:그거|이거|그건|그게|그런\s*거)\s*(?:말고|아니)")
+NOT_IT_WITHIN = timedelta(minutes=10)
+"""How long after an answer its resident's 그거 말고 … in the room is about it."""
 
 
 def remember(
@@ -108,14 +113,21 @@ def settle(ctx: Context, index: FaqIndex, queue: TicketQueue) -> bool:
 
 
 def _turned_down(ctx: Context, offer: FaqOffer, index: FaqIndex, queue: TicketQueue) -> bool:
-    """Whether the resident's next message, said to the bot, turns the answer down; then their
-    question goes to officers with what they added (그거 말고 주말에도 하냐고요). Whatever it
-    says, the answer is settled: talk between neighbours goes on as usual."""
+    """Whether the resident's next message turns the answer down (said to the bot, or in the
+    room just after it in words about that answer: 아니요 그거 말고 …); then their question
+    goes to officers with what they added (그거 말고 주말에도 하냐고요). Whatever it says, the
+    answer is settled: talk between neighbours goes on as usual."""
     ctx.session.delete(offer)
     event = ctx.event
     text = event.text.strip()
     bare = text == ctx.texts("faq.not_it") or bool(_NONE.match(text))  # the button, 아니요
-    if not ((bare or _NOT_IT.match(text)) and (event.addressed or ctx.mode == "direct")):
+    to_bot = event.addressed or ctx.mode == "direct"
+    said_in_room = (
+        not event.to_member
+        and ctx.now - offer.at <= NOT_IT_WITHIN
+        and bool(_NOT_IT.match(text) and _NOT_THAT.search(text))
+    )
+    if not ((to_bot and (bare or _NOT_IT.match(text))) or said_in_room):
         return False
     use = answers.record(ctx, offer.entry_ids, turned_down=True, score=offer.score)
     entry = index.entry(offer.entry_ids)
