@@ -126,6 +126,11 @@ KO: dict[str, str] = {
     "teach.no_choices": "{receipt:과} 겹치는 FAQ 항목이 없습니다. /reply로 답해 주세요.",
     "teach.no_entry": "FAQ에 '{entry}' 항목이 없습니다. /faq {receipt:으로} 가까운 항목을 보세요.",
     "teach.closed": "{receipt:은} 이미 종결된 민원입니다. 먼저 /reopen {receipt} 하세요.",
+    "teach.not_question": (
+        "{receipt:은} {category} 민원입니다. FAQ 답변은 단순 질의에만 보낼 수 있습니다 "
+        "(해결되지 않은 문제를 해결로 닫지 않도록). 분류가 틀렸다면 먼저 "
+        "/kind {receipt} 단순 질의, 안내만 하려면 /reply {receipt} 내용."
+    ),
     "teach.no_held": (
         "{receipt}에는 봇이 고른 답이 없습니다 (항목이 FAQ에서 빠졌을 수 있습니다). "
         "/faq {receipt:으로} 항목을 고르세요."
@@ -563,6 +568,11 @@ EN: dict[str, str] = {
     "teach.no_choices": "No FAQ entry shares words with {receipt}. Answer it with /reply.",
     "teach.no_entry": "The FAQ has no entry '{entry}'. /faq {receipt} lists the closest ones.",
     "teach.closed": "{receipt} is already closed. /reopen {receipt} first.",
+    "teach.not_question": (
+        "{receipt} is a {category} case. An FAQ answer is only for a simple question (so an "
+        "unsolved problem is not closed as resolved). If it is misfiled, /kind {receipt} "
+        "question first; to inform the resident, /reply {receipt} text."
+    ),
     "teach.no_held": (
         "{receipt} has no answer picked by the bot (its entry may have left the FAQ). "
         "/faq {receipt} lists entries to pick from."

@@ -140,3 +140,14 @@ async def test_an_operator_exports_the_lessons_and_checks_the_faq_with_them(
         config_path, "faq", "ask", ASKED_AGAIN, "--learned", str(tmp_path / "learned.jsonl")
     )
     assert "outcome: answer" in asked.stdout and "childcare-allowance" in asked.stdout
+
+
+async def test_a_reported_problem_is_not_closed_with_an_faq_answer(bot):
+    """A pothole is not solved by the FAQ's 'how to report a pothole': refused, with the way
+    to refile it if the bot misread a question."""
+    await bot.say("mom-1", "우리 집 앞 도로에 포트홀이 생겨서 차가 덜컹거려요", mention=True)
+    receipt = receipt_in(bot.in_room("parenting")[0].text)
+    refused = await officer(bot, f"/faq {receipt} report-how")
+    assert refused.startswith(f"{receipt}은 생활 불편 민원입니다. FAQ 답변은 단순 질의에만")
+    assert f"/kind {receipt} 단순 질의" in refused
+    assert history(bot, receipt)[-1] == ("received", None, "received")  # left as it was

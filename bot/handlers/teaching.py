@@ -70,6 +70,11 @@ async def answer_with_faq(
     list the entries closest to the ticket, so the officer can pick."""
     receipt, entry_id = receipt_and_text(ctx, command)
     ticket = queue.workable(ctx, receipt)
+    if ticket.category != "question":  # a pothole is not solved by a leaflet on potholes
+        category = ctx.texts(f"category.{ticket.category}")
+        raise UsageError(
+            ctx.texts("teach.not_question", receipt=ticket.receipt_no, category=category)
+        )
     if not entry_id:
         ctx.reply(_choices(ctx, ticket, faq))
         return
