@@ -220,6 +220,7 @@ async def test_a_misfiled_ticket_is_refiled_and_its_deadline_follows(bot, ticket
     assert answer.startswith(f"{ticket}: 정책 건의로 다시 분류했습니다. 처리 기한 2026-12-")
     assert history(bot, ticket)[-1] == ("kind", None, None)
     assert bot.in_room("parenting") == []  # the resident is not told: it is internal
+    assert "분류 변경: 생활 불편 → 정책 건의" in await officer(bot, f"/ticket {ticket}")
 
     assert "이미 정책 건의입니다" in await officer(bot, f"/kind {ticket} suggestion")
     assert "잡담은 민원 분류가 아닙니다" in await officer(bot, f"/kind {ticket} 잡담")

@@ -14,6 +14,7 @@ from bot.handlers.people import find_person
 from bot.handlers.queue import CATEGORIES, OPEN, STATUSES, TicketQueue
 from bot.messages import Command
 from bot.router import Handler, Router, UsageError
+from bot.texts import Texts
 from storage.models import Person, Ticket, TicketEvent
 
 router = Router("officer")
@@ -138,7 +139,17 @@ def _history_line(ctx: Context, event: TicketEvent) -> str:
         actor=actor.name if actor else texts("nobody"),
         action=texts(f"action.{event.action}"),
         change=change,
-        text=f": {views.summary(event.text)}" if event.text else "",
+        text=f": {views.summary(_shown(texts, event))}" if event.text else "",
+    )
+
+
+def _shown(texts: Texts, event: TicketEvent) -> str:
+    """An event's text as officers read it: a refiling names the categories, not their codes."""
+    if event.action != "kind":
+        return event.text or ""
+    return " → ".join(
+        texts(f"category.{code}") if code in CATEGORIES else code
+        for code in (event.text or "").split(" → ")
     )
 
 
