@@ -19,6 +19,7 @@ from bot.handlers import build_router
 from bot.handlers.digest import daily_digest, deadline_reminders
 from bot.handlers.feeds import FeedJob
 from bot.handlers.notices import NoticeJob
+from bot.handlers.officer import answers_aside
 from bot.handlers.queue import TicketQueue
 from bot.handlers.recount import recount_deadlines
 from bot.handlers.report import member_snapshots
@@ -43,7 +44,7 @@ def build_app(
         settings,
         router=build_router(),
         adapters=adapters,
-        middleware=[identify, FloodLimit(settings.flood_limit), audit_commands],
+        middleware=[identify, FloodLimit(settings.flood_limit), audit_commands, answers_aside],
         services=services,
         engine=engine,
         clock=clock,

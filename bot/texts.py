@@ -112,6 +112,7 @@ KO: dict[str, str] = {
         "/ticket {receipt}\n{category} · {room}\n{text}\n처리 기한: {due}"
     ),
     "officer.urgent_mark": "[긴급] ",
+    "officer.aside": "{name}님이 {room}에서 쓴 명령에 대한 답입니다.\n{text}",
     "officer.done": "{receipt}: {status:으로} 바꿨습니다.",
     "officer.sent": "{receipt}: 민원인에게 답변을 보냈습니다.",
     "officer.noted": "{receipt}: 내부 메모를 남겼습니다.",
@@ -554,6 +555,7 @@ EN: dict[str, str] = {
         "{category} · {room}\n{text}\nDue: {due}"
     ),
     "officer.urgent_mark": "[Urgent] ",
+    "officer.aside": "For {name}'s command in {room}:\n{text}",
     "officer.done": "{receipt}: set to {status}.",
     "officer.sent": "{receipt}: your answer was sent to the resident.",
     "officer.noted": "{receipt}: internal note saved.",

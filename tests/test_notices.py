@@ -348,8 +348,10 @@ async def test_residents_cannot_send_notices_and_officers_only_in_staff_places(b
     [refused] = bot.in_room("parenting")
     assert refused.text.startswith("죄송합니다. /notice 명령은 담당 공무원만")
     await bot.say(OFFICER, "/notice now groups 전체 x", room="parenting")
-    [elsewhere] = bot.in_room("parenting")
-    assert elsewhere.text.startswith("민원 내용은 담당자 방이나 1:1 대화에서만")
+    assert bot.in_room("parenting") == []  # told aside, in the officer room
+    [elsewhere] = bot.to_officers()
+    assert "육아 소통방에서 쓴 명령" in elsewhere.text
+    assert "민원 내용은 담당자 방이나 1:1 대화에서만" in elsewhere.text
     with Session(bot.app.engine) as session:
         assert session.exec(select(Notice).where(Notice.config_name.is_(None))).all() == []
 

@@ -209,6 +209,18 @@ async def test_extend_once_with_a_reason_the_resident_receives(bot, ticket):
     assert "한 번만" in await officer(bot, f"/extend {ticket} 2 또 늦어집니다")
 
 
+async def test_an_officer_answering_in_the_residents_room_is_told_aside(bot, ticket):
+    """The answer reaches the resident there; the bot's word to the officer does not."""
+    await bot.say(OFFICER, f"/reply {ticket} 내일 오전에 교체하겠습니다", room="parenting")
+    [answer] = bot.in_room("parenting")
+    assert answer.text == f"[접수번호 {ticket}] 담당자 답변입니다.\n내일 오전에 교체하겠습니다"
+    [aside] = bot.to_officers()
+    assert aside.text == (
+        "김주무관님이 육아 소통방에서 쓴 명령에 대한 답입니다.\n"
+        f"{ticket}: 민원인에게 답변을 보냈습니다."
+    )
+
+
 async def test_a_misfiled_ticket_is_refiled_and_its_deadline_follows(bot, ticket):
     """The triage took a proposal for a problem: 정책 건의 has 14 days, not 7."""
     with Session(bot.app.engine) as session:

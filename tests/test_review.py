@@ -66,8 +66,8 @@ async def test_the_officer_sends_the_answer_the_bot_picked(bot):
     [notice] = bot.to_officers()
     assert notice.text.startswith(f"[새 민원 {receipt}] 단순 질의 · 육아 소통방\n재산세 언제까지")
     assert (
-        f"봇이 고른 답은 '{TAX}' 항목입니다. 맞으면 아래 버튼이나 /faq {receipt} property-tax 명령으로"
-        in (notice.text)
+        f"봇이 고른 답은 '{TAX}' 항목입니다. 맞으면 아래 버튼이나 "
+        f"/faq {receipt} property-tax 명령으로" in notice.text
     )
 
     assert notice.quick_replies == (f"이 답 보내기 {receipt}",)

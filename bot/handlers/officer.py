@@ -5,6 +5,8 @@ officers read.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import col, select
 
 from bot.context import Context
@@ -13,6 +15,7 @@ from bot.handlers.args import receipt_and_text
 from bot.handlers.people import find_person
 from bot.handlers.queue import CATEGORIES, OPEN, STATUSES, TicketQueue
 from bot.messages import Command
+from bot.middleware import Next
 from bot.router import Handler, Router, UsageError
 from bot.texts import Texts
 from storage.models import Person, Ticket, TicketEvent
@@ -27,6 +30,36 @@ def in_staff_place(ctx: Context) -> bool:
     staff = ctx.settings.officer_room
     here = (ctx.event.platform, ctx.event.chat_id)
     return ctx.event.is_direct or (staff is not None and here == (staff.platform, staff.chat_id))
+
+
+async def answers_aside(ctx: Context, call_next: Next) -> None:
+    """Middleware: an officer's command typed in a residents' room is answered in the officer
+    room, not in front of the residents (`2026-0001: 민원인에게 답변을 보냈습니다`). What the
+    command sends residents still reaches them where they asked."""
+    await call_next()
+    staff = ctx.settings.officer_room
+    event = ctx.event
+    if staff is None or not isinstance(event, Command) or not ctx.has_role("officer"):
+        return
+    if in_staff_place(ctx):
+        return
+    where = ctx.room.name if ctx.room else event.chat_id
+    name = ctx.person.name if ctx.person else event.user_name
+    ctx.outgoing[:] = [
+        replace(
+            out,
+            platform=staff.platform,
+            chat_id=staff.chat_id,
+            reply_to=None,
+            thread_id=None,
+            to_user=None,
+            text=ctx.texts("officer.aside", name=name, room=where, text=out.text),
+        )
+        if (out.platform, out.chat_id, out.reply_to)
+        == (event.platform, event.chat_id, event.message_id)
+        else out
+        for out in ctx.outgoing
+    ]
 
 
 def _require_staff_place(ctx: Context) -> None:
