@@ -179,6 +179,7 @@ async def test_naming_a_neighbour_is_talk_between_neighbours_naming_the_bot_is_n
     answer, to_bot, plain = heard
     assert answer.to_member and not answer.addressed
     assert to_bot.addressed and not to_bot.to_member
+    assert to_bot.text == "여권은 어디서 만들어요?"  # calling the bot is not what is asked
     assert not plain.to_member
 
 

@@ -12,6 +12,7 @@ import hmac
 import itertools
 import json
 import logging
+import re
 import secrets
 import uuid
 from collections import defaultdict, deque
@@ -264,7 +265,7 @@ class WebchatAdapter(Adapter):
             user_name=seat.name,
             delivery_id=f"{self._run}-{message_id}",
             at=datetime.now(UTC),
-            text=text,
+            text=self._without_mention(text),
             message_id=message_id,
             reply_to=reply_to,
             is_direct=direct,
@@ -296,6 +297,12 @@ class WebchatAdapter(Adapter):
         return next((m for m in self._history[seat.room] if m["id"] == reply_to), None)
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def _without_mention(self, text: str) -> str:
+        """The message as the bot reads it: `@소통봇` calls the bot, it is not part of what is
+        asked (nor of the ticket officers read). The room still shows it as written."""
+        plain = re.sub(rf"@{re.escape(self.bot_name)}\s*", "", text).strip()
+        return plain or text
 
     def _names_neighbour(self, seat: Seat, text: str) -> bool:
         """Whether the text mentions (@지은맘) someone else in the room, seated now or seen
