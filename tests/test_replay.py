@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 
+import pytest
+
+from bot import replay as replay_module
+from bot.replay import ReplayError, read_lines, replay
 from tests.conftest import ROOT
 
 CONVERSATION = [
@@ -94,6 +99,88 @@ def test_a_bad_line_is_a_clear_error(config_path):
     result = run_replay(config_path, ['{"platform": "chat", "room": "parenting"}'])
     assert result.returncode == 2
     assert result.stderr.strip() == "replay error: line 1: `user` is required and must be text"
+
+
+def event(**fields: object) -> str:
+    """The second line of the conversation (a report), with `fields` changed."""
+    return json.dumps({**CONVERSATION[1], **fields}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"name": {"a": 1}}, '`name` must be text, not {"a": 1}'),
+        ({"name": ["가" * 100]}, '`name` must be text, not ["' + "가" * 37 + "…"),
+        ({"mention": "no"}, '`mention` must be true or false, not "no"'),
+        ({"mention": 1}, "`mention` must be true or false, not 1"),
+        ({"at": "0001-01-01T00:00:00+09:00"}, "`at` must fall in the years 2000 to 2099, not 1"),
+        ({"at": "9999-12-31T23:00:00+00:00"}, "`at` must fall in the years 2000 to 2099, not 9999"),
+        ({"at": 20261123}, "`at` is not an ISO-8601 time"),
+        ({"user": "  "}, "`user` is required and must be text"),
+        ({"room": ""}, "`room` is required and must be text"),
+    ],
+)
+def test_a_field_of_the_wrong_kind_is_refused_naming_the_line(config_path, fields, error):
+    result = run_replay(config_path, [event(), event(**fields)])
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"replay error: line 2: {error}"
+    assert result.stdout == ""  # refused before anything ran
+
+
+def test_mention_is_a_json_boolean(config_path):
+    """In a mention room the bot takes a report only when mentioned: `"mention": false` is
+    not mentioned, `true` is."""
+    heads = {"room": "heads", "text": "○○마을 입구 가로등이 사흘째 꺼져 있어요"}
+    quiet = run_replay(config_path, [event(**heads, mention=False)])
+    assert quiet.returncode == 0, quiet.stderr
+    assert "접수되었습니다" not in quiet.stdout
+    heard = run_replay(config_path, [event(**heads, mention=True)])
+    assert heard.returncode == 0, heard.stderr
+    assert "접수되었습니다" in heard.stdout
+
+
+def test_the_events_file_is_read_as_utf8_or_refused(tmp_path):
+    good = tmp_path / "events.jsonl"
+    good.write_bytes(b"\xef\xbb\xbf" + (event() + "\r\n" + event(user="mom-3")).encode())
+    assert [json.loads(line)["user"] for line in read_lines(str(good))] == ["mom-2", "mom-3"]
+    assert read_lines(None, io.BytesIO(event().encode())) == [event()]
+
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes((event() + "\n").encode() + event().encode("cp949"))
+    with pytest.raises(ReplayError) as raised:
+        read_lines(str(latin))
+    assert str(raised.value) == "line 2: not UTF-8 text (save the file as UTF-8)"
+    missing = tmp_path / "nowhere.jsonl"
+    with pytest.raises(ReplayError) as raised:
+        read_lines(str(missing))
+    assert str(raised.value) == f"cannot read {missing} (No such file or directory)"
+
+
+def test_a_file_that_cannot_be_read_is_one_clear_line(config_path, tmp_path):
+    missing = tmp_path / "nowhere.jsonl"
+    result = run_replay(config_path, [], str(missing))
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"replay error: cannot read {missing} (No such file or directory)\n",
+    )
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(event().encode("cp949"))
+    result = run_replay(config_path, [], str(latin))
+    assert (result.returncode, result.stderr) == (
+        2,
+        "replay error: line 1: not UTF-8 text (save the file as UTF-8)\n",
+    )
+
+
+async def test_an_event_the_bot_fails_on_ends_the_replay_naming_its_line(settings, monkeypatch):
+    """Whatever gets past the checks (here a display name no database column holds): a
+    pipeline that failed is not a replay that went well."""
+    real = replay_module.parse_text
+    monkeypatch.setattr(
+        replay_module, "parse_text", lambda **fields: real(**{**fields, "user_name": {"a": 1}})
+    )
+    with pytest.raises(ReplayError, match=r"^line 3: the bot failed to handle this event \("):
+        await replay(settings, ["", "", event()], io.StringIO())
 
 
 def test_what_an_officer_teaches_answers_the_next_resident_in_the_same_replay(config_path):

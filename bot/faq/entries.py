@@ -16,12 +16,16 @@ from typing import Any
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""An entry id, matched whole (`fullmatch`: `$` would let a final newline through)."""
 REQUIRED = ("id", "question", "answer")
 FIELDS = (*REQUIRED, "variants", "tags", "review_answers")
 YES = frozenset({"true", "yes", "y", "1", "o", "예", "네"})
 NO = frozenset({"", "false", "no", "n", "0", "x", "아니오", "아니요"})
 LIST_SEPARATOR = re.compile(r"\s*[|\n;]\s*")
+MAX_DEPTH = 8
+"""How deeply the YAML may nest: an FAQ needs 4 (the list, an entry, its tags, a tag). Deeper
+is refused before PyYAML's recursive composer runs out of stack."""
 
 
 class FaqError(ValueError):
@@ -83,9 +87,82 @@ def load_entries(path: str | Path) -> list[FaqEntry]:
     return entries
 
 
+class _Refused(Exception):
+    """Raised from inside the YAML loader: which entry (None: the file as a whole) and why."""
+
+    def __init__(self, entry: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.entry = entry
+        self.reason = reason
+
+
+class _FaqLoader(yaml.SafeLoader):
+    """`yaml.safe_load`, refusing what it would let through unseen: a field given twice in an
+    entry (the last would win) and nesting too deep for PyYAML's recursive composer."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._entry: int | None = None  # the entry being read, its fields so far, the field
+        self._fields: yaml.MappingNode | None = None
+        self._field: str | None = None
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        self._depth += 1
+        try:
+            in_list = isinstance(parent, yaml.SequenceNode)
+            if self._depth == 2:  # an entry of the top-level list
+                self._entry = index + 1 if in_list else None
+                self._fields, self._field = None, None
+            elif self._depth == 3 and isinstance(parent, yaml.MappingNode):  # one of its fields
+                self._fields = parent
+                self._field = index.value if isinstance(index, yaml.ScalarNode) else None
+            if self._depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1
+                where = f"field {self._field!r}" if self._field else "the YAML"
+                raise _Refused(
+                    self._label(),
+                    f"{where} nests more than {MAX_DEPTH} levels deep (line {line}): "
+                    "every field of an entry is text or a list of text",
+                )
+            node = super().compose_node(parent, index)
+            if self._depth == 2 and in_list and isinstance(node, yaml.MappingNode):
+                self._fields = node
+                self._check_fields(node)
+            return node
+        finally:
+            self._depth -= 1
+
+    def _check_fields(self, node: yaml.MappingNode) -> None:
+        seen: dict[tuple[str, Any], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key.start_mark.line + 1
+            if (first := seen.setdefault((key.tag, key.value), line)) != line:
+                raise _Refused(
+                    self._label(),
+                    f"field {key.value!r} is given twice (lines {first} and {line}); keep one",
+                )
+
+    def _label(self) -> str | None:
+        """The entry as `_entry` names it (its id as written, if read yet)."""
+        if self._entry is None:
+            return None
+        ids = [
+            value.value
+            for key, value in (self._fields.value if self._fields else [])
+            if isinstance(key, yaml.ScalarNode) and key.value == "id"
+            if isinstance(value, yaml.ScalarNode)
+        ]
+        return f"entry {self._entry} (id {ids[0]!r})" if ids else f"entry {self._entry}"
+
+
 def _yaml_rows(path: Path, text: str) -> list[Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_FaqLoader)  # a SafeLoader: safe_load, checked
+    except _Refused as exc:
+        raise FaqError(path, exc.entry, exc.reason) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -103,15 +180,24 @@ def _csv_rows(path: Path, text: str) -> list[Any]:
     empty); list items are separated by |, ; or newlines (tags also by commas), which
     spreadsheet exports keep intact."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    for name in reader.fieldnames or []:
+    columns = reader.fieldnames or []
+    for number, name in enumerate(columns):
         if meant := _misspelt(name):
             raise FaqError(path, None, f"unknown column {name!r}: did you mean {meant!r}?")
-    missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
+        if name in columns[:number]:  # DictReader would keep the last of them only
+            raise FaqError(path, None, f"column {name!r} appears twice in the CSV header")
+    missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise FaqError(path, None, f"CSV header lacks column(s) {', '.join(missing)}")
     rows: list[Any] = []
-    for row in reader:
-        row = {key: value for key, value in row.items() if key is not None}
+    for number, row in enumerate(reader, 2):  # spreadsheet rows: the header is row 1
+        if None in row:  # cells past the header's columns: an unquoted comma cut a value short
+            cells = len(columns) + len(row[None])
+            raise FaqError(
+                path,
+                f"row {number} (id {row['id']!r})" if row.get("id") else f"row {number}",
+                f"{cells} cells for {len(columns)} columns; quote a value that holds a comma",
+            )
         row["tags"] = (row.get("tags") or "").replace(",", "|")
         for key in ("variants", "tags"):
             row[key] = [part for part in LIST_SEPARATOR.split((row.get(key) or "").strip()) if part]
@@ -138,7 +224,7 @@ def _entry(path: Path, number: int, row: Any) -> FaqEntry:
             raise fail(f"missing field {name!r}")
         if not isinstance(value, str):
             raise fail(f"wrong type for {name!r}: expected text, got {type(value).__name__}")
-    if not ID_PATTERN.match(raw_id):
+    if not ID_PATTERN.fullmatch(raw_id):
         raise fail("bad id format: use lowercase kebab-case like 'waste-schedule'")
     lists: dict[str, tuple[str, ...]] = {}
     for name in ("variants", "tags"):

@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 Action = Callable[[argparse.Namespace, "Settings", "Session"], int]
 
+PLATFORMS = ("webchat", "telegram", "slack", "console")
+"""The platforms the bot has adapters for (`bot/adapters/`; console is `sotong chat`). Those
+the config names (rooms, the officer room, officers' ids) are known too: a replay's."""
+MAX_USER_ID = 64
+"""Longer than any platform's user id (Telegram's are numbers, Slack's U0123ABC, the web
+chat's v-1a2b3c4d5e6f)."""
+MAX_NAME = 100
+EXAMPLE = "write platform:user_id, e.g. telegram:123456"
+
 
 def register(sub: Any) -> None:
     """Add the subcommands to `sotong`'s argument parser."""
@@ -112,34 +121,92 @@ def _not_found(who: str) -> int:
     return 1
 
 
+def _bad_argument(message: str) -> int:
+    """A value argparse cannot check: one line on stderr and exit code 2, as its own errors."""
+    print(message, file=sys.stderr)
+    return 2
+
+
+def _account_problem(who: str, settings: Settings) -> str | None:
+    """What is wrong with `who` as a new account's `platform:user_id`, if anything: the bot
+    would never see a message from it (a slip of the platform, an id no platform gives)."""
+    from rapidfuzz.distance import Levenshtein
+
+    platform, _, user_id = who.strip().partition(":")
+    known = set(PLATFORMS) | {room.platform for room in settings.rooms}
+    known |= {name for officer in settings.officers for name in officer.ids}
+    if settings.officer_room is not None:
+        known.add(settings.officer_room.platform)
+    if len(who) > 40:
+        who = who[:39] + "…"
+    if not platform:
+        return f"{who!r} names no platform: {EXAMPLE}"
+    if platform not in known:
+        meant = [p for p in sorted(known) if Levenshtein.distance(platform.lower(), p) <= 2]
+        hint = f": did you mean {meant[0]!r}?" if meant else ""
+        return f"unknown platform {platform[:20]!r}{hint} (platforms: {', '.join(sorted(known))})"
+    if not user_id:
+        return f"{who!r} names no user id: {EXAMPLE}"
+    if len(user_id) > MAX_USER_ID:
+        return f"the user id is too long ({len(user_id):,} characters; at most {MAX_USER_ID})"
+    if ":" in user_id or any(ch.isspace() or _invisible(ch) for ch in user_id):
+        return f"the user id {user_id!r} may not hold a space, a control character or ':'"
+    return None
+
+
+def _name_problem(name: str) -> str | None:
+    """What is wrong with `--name`, if anything."""
+    if not name.strip():
+        return "--name is blank: give the officer's name"
+    if len(name) > MAX_NAME:
+        return f"--name is too long ({len(name):,} characters; at most {MAX_NAME})"
+    if any(_invisible(ch) for ch in name):
+        return f"--name {name!r} holds a control character"
+    return None
+
+
+def _invisible(ch: str) -> bool:
+    """A control character, or an invisible one such as a zero-width space."""
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+
+
 def _officer_add(args: argparse.Namespace, settings: Settings, session: Session) -> int:
-    from bot.handlers.people import find_person
+    from bot.handlers.people import find_person, is_person_id
     from storage.models import Identity, Person
 
+    if args.name is not None and (problem := _name_problem(args.name)):
+        return _bad_argument(problem)
+    name = args.name.strip() if args.name else None
     person = find_person(session, args.who)
     if person is None:
-        platform, sep, user_id = args.who.partition(":")
-        if not sep or not user_id or not args.name:
+        if is_person_id(args.who.strip()):
+            return _not_found(args.who)
+        if ":" in args.who and (problem := _account_problem(args.who, settings)):
+            return _bad_argument(problem)
+        platform, sep, user_id = args.who.strip().partition(":")
+        if not sep or not name:
             print(
                 f"{args.who} has not written to the bot yet: give platform:user_id and --name",
                 file=sys.stderr,
             )
             return 1
-        person = Person(name=args.name)
+        person = Person(name=name)
         session.add(person)
         session.flush()
         session.add(
             Identity(person_id=person.id, platform=platform, user_id=user_id, display_name="")
         )
-    elif args.name:
-        person.name = args.name
+    elif name:
+        person.name = name
     _change_role(session, person, args.role)
     print(f"{person.name} (person {person.id}) is now {args.role}")
     return 0
 
 
 def _officer_remove(args: argparse.Namespace, settings: Settings, session: Session) -> int:
-    from bot.handlers.people import find_person
+    from bot.handlers.people import STAFF, find_person
 
     platform, _, user_id = args.who.partition(":")
     person = find_person(session, args.who)
@@ -148,6 +215,9 @@ def _officer_remove(args: argparse.Namespace, settings: Settings, session: Sessi
         return 1
     if person is None:
         return _not_found(args.who)
+    if person.role not in STAFF:
+        print(f"{person.name} (person {person.id}) is not an officer", file=sys.stderr)
+        return 1
     _change_role(session, person, "resident")
     print(f"{person.name} (person {person.id}) is a resident again")
     return 0
@@ -170,17 +240,22 @@ def _officer_list(args: argparse.Namespace, settings: Settings, session: Session
 
 def _erase(args: argparse.Namespace, settings: Settings, session: Session) -> int:
     from bot.handlers.erase import erase_person
-    from bot.handlers.people import find_person
+    from bot.handlers.people import STAFF, find_person
     from bot.texts import Texts
     from storage.models import utcnow
 
     person = find_person(session, args.person)
     if person is None:
         return _not_found(args.person)
+    role = person.role
     erased = erase_person(
         session, person, Texts(settings.locale), now=utcnow(), by=_operator(), reason=args.reason
     )
-    print(f"person {person.id} erased: {erased}")
+    dropped = ""
+    if role in STAFF:  # with their accounts gone no one can act as them: the role goes too
+        _change_role(session, person, "resident")
+        dropped = f"; no longer {role}"
+    print(f"person {person.id} erased: {erased}{dropped}")
     return 0
 
 

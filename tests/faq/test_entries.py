@@ -53,6 +53,33 @@ def test_a_good_file_loads(write_faq):
             "entry 1 (id 'office-hours')",
             "unknown field 'Tags': did you mean 'tags'?",
         ),
+        (
+            '- id: "a\\n"\n  question: q\n  answer: a\n',
+            "entry 1 (id 'a\\n')",
+            "bad id format",
+        ),
+        (
+            GOOD + "  answer: 평일 9시부터 5시까지입니다.\n",
+            "entry 1 (id 'office-hours')",
+            "field 'answer' is given twice (lines 5 and 7); keep one",
+        ),
+        (
+            GOOD + "- id: second\n  question: q\n  id: third\n  answer: a\n",
+            "entry 2 (id 'second')",
+            "field 'id' is given twice (lines 7 and 9); keep one",
+        ),
+        (
+            "- id: x\n  question: q\n  answer: a\n  tags: " + "[" * 3000 + "a" + "]" * 3000,
+            "entry 1 (id 'x')",
+            "field 'tags' nests more than 8 levels deep (line 4): "
+            "every field of an entry is text or a list of text",
+        ),
+        (
+            "- id: x\n  question: q\n  answer: a\n  tags: [[민원]]\n",
+            "entry 1 (id 'x')",
+            "wrong type in 'tags': every item must be text",
+        ),
+        ("[" * 3000 + "]" * 3000, "entry 1", "the YAML nests more than 8 levels deep (line 1)"),
         ("- id: x\n  question: 'unclosed\n", "line", "YAML syntax error"),
         ("id: x\nquestion: q\n", "", "must be a YAML list"),
         ("", "", "no entries"),
@@ -131,3 +158,29 @@ def test_a_misspelt_csv_column_is_refused(write_faq):
 def test_csv_without_required_columns_is_refused(write_faq):
     with pytest.raises(FaqError, match="lacks column"):
         load_entries(write_faq("id,question\nx,q\n", name="faq.csv"))
+
+
+def test_a_merge_key_may_be_overridden_without_being_a_field_given_twice(write_faq):
+    text = GOOD.replace("- id:", "- &hours\n  id:") + "- <<: *hours\n  id: second\n"
+    assert [e.id for e in load_entries(write_faq(text))] == ["office-hours", "second"]
+
+
+def test_a_csv_row_with_more_cells_than_columns_is_refused(write_faq):
+    """An unquoted comma in an answer would cut it short, the rest dropped unseen."""
+    csv_text = "id,question,answer\nok,질문,답\nwaste,쓰레기 언제 버려요?,일요일,extra,more\n"
+    path = write_faq(csv_text, name="faq.csv")
+    with pytest.raises(FaqError) as raised:
+        load_entries(path)
+    assert str(raised.value) == (
+        f"{path}: row 3 (id 'waste'): 5 cells for 3 columns; quote a value that holds a comma"
+    )
+    quoted = 'id,question,answer\nwaste,쓰레기 언제 버려요?,"일요일, 저녁 6시 이후"\n'
+    [entry] = load_entries(write_faq(quoted, name="faq.csv"))
+    assert entry.answer == "일요일, 저녁 6시 이후"
+
+
+def test_a_csv_column_given_twice_is_refused(write_faq):
+    path = write_faq("id,question,answer,answer\nx,q,a,b\n", name="faq.csv")
+    with pytest.raises(FaqError) as raised:
+        load_entries(path)
+    assert str(raised.value) == f"{path}: column 'answer' appears twice in the CSV header"
