@@ -14,7 +14,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import (
+    PLATFORMS,
+    REPLAY_PLATFORM,
+    ConfigError,
+    Settings,
+    check_database_url,
+    load_settings,
+)
 
 DEFAULT_CONFIG = os.environ.get("SOTONG_CONFIG", "config.yaml")
 
@@ -64,6 +71,10 @@ def _logging(verbose: bool) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(Path(args.config))
     if args.database:
+        try:
+            check_database_url(args.database)
+        except ValueError as exc:
+            raise ConfigError(f"--database: {exc}") from None
         settings = settings.model_copy(update={"database": args.database})
     return settings
 
@@ -111,12 +122,16 @@ def _check(args: argparse.Namespace) -> int:
     always = f", {checked} with review_answers: true" if checked else ""
     print(f"faq:       {settings.faq} ({len(entries)} entries{always})")
     print(f"officers:  {', '.join(f'{o.name} ({o.role})' for o in settings.officers) or '-'}")
+    off = settings.platforms_off()
     if webchat.enabled:
         print(f"web chat:  http://{webchat.host}:{webchat.port}/chat")
+    else:
+        print(f"web chat:  off ({off['webchat']})")
     for name in ("telegram", "slack"):
         section = getattr(settings.platforms, name)
         if section is not None:
-            print(f"{name + ':':<10} {section.mode}")
+            state = f" — off: {off[name]}" if name in off else ""
+            print(f"{name + ':':<10} {section.mode}{state}")
     staff = settings.officer_room
     print(f"officer room: {f'{staff.platform} {staff.chat_id}' if staff else '-'}")
     if checked and staff is None:
@@ -131,8 +146,38 @@ def _check(args: argparse.Namespace) -> int:
         below = settings.review_below(room)
         mode = f"{room.mode}, {_review(below, short=True)}" if below else room.mode
         print(f"  {room.key:<16} {room.platform:<9} {mode:<23} {groups:<16} {room.name}")
+    for warning in _unreached(settings, off):
+        print(f"warning:   {warning}")
     print(f"notices: {len(settings.notices)}, feeds: {len(settings.feeds)}")
     return 0
+
+
+def _unreached(settings: Settings, off: dict[str, str]) -> list[str]:
+    """Rooms (and the officer room) on a platform whose adapter will not run."""
+    places = [(f"room {room.key}", room.platform) for room in settings.rooms]
+    if settings.officer_room is not None:
+        places.append(("the officer room", settings.officer_room.platform))
+    running = {
+        platform
+        for platform in PLATFORMS
+        if platform not in off
+        and (platform == "webchat" or getattr(settings.platforms, platform) is not None)
+    }
+    warnings = []
+    for platform in dict.fromkeys(platform for _, platform in places):
+        if platform in running:
+            continue
+        here = [place for place, on in places if on == platform]
+        who, them = ", ".join(here), "it" if len(here) == 1 else "them"
+        if platform == REPLAY_PLATFORM:
+            warnings.append(f"{who} on {platform}: only `sotong replay` and the tests reach {them}")
+        elif platform in off:
+            warnings.append(f"{who} on {platform} will hear nothing: {platform} is off")
+        else:
+            warnings.append(
+                f"{who} on {platform} will hear nothing: no platforms.{platform} section"
+            )
+    return warnings
 
 
 def _review(below: float, *, short: bool = False) -> str:
@@ -199,18 +244,14 @@ def _chat(args: argparse.Namespace) -> int:
 
 @_guarded
 def _replay(args: argparse.Namespace) -> int:
-    from bot.replay import ReplayError, replay
+    from bot.replay import ReplayError, read_lines, replay
 
     settings = _settings(args)
-    source = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
     try:
-        asyncio.run(replay(settings, source.readlines(), sys.stdout))
+        asyncio.run(replay(settings, read_lines(args.file), sys.stdout))
     except ReplayError as exc:
         print(f"replay error: {exc}", file=sys.stderr)
         return 2
-    finally:
-        if args.file:
-            source.close()
     return 0
 
 

@@ -150,9 +150,7 @@ UNSIGNED = [  # (body, content type, headers): all refused before anything reads
 ]
 
 
-async def test_http_mode_refuses_unsigned_junk_with_401_and_signed_junk_with_400(
-    slack, http_mode
-):
+async def test_http_mode_refuses_unsigned_junk_with_401_and_signed_junk_with_400(slack, http_mode):
     """Nothing a stranger or a broken proxy sends gets a 500 (which Slack would retry)."""
     import aiohttp
 
