@@ -111,6 +111,8 @@ class Router:
             return False
         try:
             await route.call(ctx)
+        except Refused as exc:
+            ctx.reply(str(exc))
         except UsageError as exc:
             ctx.reply(ctx.texts("command.usage", reason=exc, usage=ctx.texts.maybe(route.usage)))
         return True
@@ -119,3 +121,9 @@ class Router:
 class UsageError(Exception):
     """Raised by a command handler whose arguments are wrong; the router answers with the
     reason and the command's usage line."""
+
+
+class Refused(UsageError):
+    """Raised when a well-written command cannot be done (no such ticket, already closed,
+    extended once already): the router answers with the reason alone, as the usage line
+    would not help."""

@@ -187,8 +187,12 @@ KO: dict[str, str] = {
     "usage.need_receipt": "접수번호를 적어 주세요.",
     "usage.need_text": "접수번호와 내용을 함께 적어 주세요.",
     "usage.need_reason": "불가 사유를 꼭 적어 주세요.",
+    "usage.need_kind": "접수번호와 바꿀 분류를 함께 적어 주세요.",
+    "usage.need_days": "접수번호와 연장할 일수, 사유를 적어 주세요.",
+    "usage.need_extend_reason": "연장 사유를 꼭 적어 주세요. 민원인에게 함께 알립니다.",
     "usage.bad_status": "알 수 없는 상태 '{status}'입니다. 쓸 수 있는 상태: {choices}",
     "usage.bad_transition": "{receipt}: {current}에서 {wanted:으로} 바꿀 수 없습니다.",
+    "usage.same_status": "{receipt}: 이미 {current} 상태입니다.",
     "usage.merged": "{receipt:은} {target}에 병합된 민원입니다. {target:으로} 처리해 주세요.",
     "usage.merge_same": "서로 다른 두 접수번호를 적어 주세요.",
     "usage.merge_closed": "처리 중인 민원끼리만 병합할 수 있습니다 ({receipt}: {status}).",
@@ -309,6 +313,7 @@ KO: dict[str, str] = {
     "platform.cafe": "네이버 카페",
     # --- commands ----------------------------------------------------------------------------
     "command.refused": "죄송합니다. /{command} 명령은 담당 공무원만 쓸 수 있습니다.",
+    "help.unknown": "/{command}: 그런 명령은 없습니다. 아래에서 쓸 수 있는 명령을 확인하세요.",
     "command.unknown": (
         "/{command}: 알 수 없는 명령입니다. 쓸 수 있는 명령은 /help에서 확인하세요."
     ),
@@ -623,8 +628,12 @@ EN: dict[str, str] = {
     "usage.need_receipt": "Give a receipt number.",
     "usage.need_text": "Give a receipt number and a text.",
     "usage.need_reason": "A refusal needs a reason.",
+    "usage.need_kind": "Give a receipt number and the category to refile it under.",
+    "usage.need_days": "Give a receipt number, the days to extend by and the reason.",
+    "usage.need_extend_reason": "An extension needs a reason: the resident is told it.",
     "usage.bad_status": "Unknown status '{status}'. Known: {choices}",
     "usage.bad_transition": "{receipt}: cannot go from {current} to {wanted}.",
+    "usage.same_status": "{receipt} is already {current}.",
     "usage.merged": "{receipt} was merged into {target}; work on {target} instead.",
     "usage.merge_same": "Give two different receipt numbers.",
     "usage.merge_closed": "Only open cases can be merged ({receipt}: {status}).",
@@ -735,6 +744,7 @@ EN: dict[str, str] = {
     "platform.band": "Naver Band",
     "platform.cafe": "Naver Cafe",
     "command.refused": "Sorry, /{command} is for county officers only.",
+    "help.unknown": "/{command}: there is no such command. Here is what there is.",
     "command.unknown": "Unknown command /{command}. Try /help.",
     "command.usage": "{reason}\nUsage: {usage}",
     "help.resident": (

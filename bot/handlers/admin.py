@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.context import ROLES, Context
 from bot.handlers.people import find_person, set_role
 from bot.messages import Command
-from bot.router import Router, UsageError
+from bot.router import Refused, Router, UsageError
 
 router = Router("admin")
 
@@ -24,9 +24,9 @@ async def role(ctx: Context, command: Command) -> None:
         raise UsageError(ctx.texts("usage.bad_role", choices=choices))
     person = find_person(ctx.session, who, platform=ctx.event.platform)
     if person is None:
-        raise UsageError(ctx.texts("usage.unknown_person", who=who))
+        raise Refused(ctx.texts("usage.unknown_person", who=who))
     if ctx.person is not None and person.id == ctx.person.id:
-        raise UsageError(ctx.texts("usage.self_role"))
+        raise Refused(ctx.texts("usage.self_role"))
     set_role(
         ctx.session,
         person,

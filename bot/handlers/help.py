@@ -19,6 +19,8 @@ async def help_(ctx: Context, command: Command, app) -> None:
         ctx.reply(ctx.texts.maybe(routes[asked].usage))
         return
     text = resident_help(ctx)
+    if asked and asked not in routes:  # /help 상태: say so, then what there is
+        text = ctx.texts("help.unknown", command=asked) + "\n\n" + text
     if ctx.has_role("officer"):
         usages = sorted(
             ctx.texts.maybe(route.usage) or f"/{route.command}"

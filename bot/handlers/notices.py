@@ -27,7 +27,7 @@ from bot.context import Context
 from bot.handlers import views
 from bot.handlers.officer import in_staff_place
 from bot.messages import Command
-from bot.router import Router, UsageError
+from bot.router import Refused, Router, UsageError
 from bot.scheduler import (
     count_as_information,
     cron_trigger,
@@ -320,7 +320,7 @@ def _read_at(ctx: Context, args: _Args) -> datetime:
     except ValueError:
         raise UsageError(ctx.texts("notice.bad_date", value=value or "-")) from None
     if when < ctx.now - PAST_TOLERANCE:
-        raise UsageError(ctx.texts("notice.past", when=views.format_time(when, ctx.settings.tz)))
+        raise Refused(ctx.texts("notice.past", when=views.format_time(when, ctx.settings.tz)))
     return when
 
 
@@ -343,7 +343,7 @@ def _read_cron(ctx: Context, args: _Args) -> str:
 
 def _require_staff_place(ctx: Context) -> None:
     if not in_staff_place(ctx):
-        raise UsageError(ctx.texts("usage.staff_place"))
+        raise Refused(ctx.texts("usage.staff_place"))
 
 
 @router.command("notice", role="officer", usage="usage.cmd.notice")
@@ -439,7 +439,7 @@ def describe_schedule(ctx: Context, notice: Notice, *, upcoming: int = 3) -> str
 def _get(ctx: Context, notice_id: int) -> Notice:
     row = ctx.session.get(Notice, notice_id)
     if row is None:
-        raise UsageError(ctx.texts("notice.not_found", id=notice_id))
+        raise Refused(ctx.texts("notice.not_found", id=notice_id))
     return row
 
 
@@ -450,16 +450,16 @@ def _status(ctx: Context, row: Notice) -> str:
 def confirm(ctx: Context, notice_id: int, scheduler: Scheduler | None) -> None:
     row = _get(ctx, notice_id)
     if row.status != "draft":
-        raise UsageError(ctx.texts("notice.not_draft", id=row.id, status=_status(ctx, row)))
+        raise Refused(ctx.texts("notice.not_draft", id=row.id, status=_status(ctx, row)))
     if ctx.now - row.created_at > DRAFT_TTL:
-        raise UsageError(ctx.texts("notice.expired", id=row.id))
+        raise Refused(ctx.texts("notice.expired", id=row.id))
     tz = ctx.settings.tz
     kind, _, value = row.schedule.partition(":")
     if kind == "at":
         when = parse_at(value, tz)
         grace = parse_duration(ctx.settings.broadcast.grace)
         if when < ctx.now - max(grace, PAST_TOLERANCE):
-            raise UsageError(ctx.texts("notice.past", when=views.format_time(when, tz)))
+            raise Refused(ctx.texts("notice.past", when=views.format_time(when, tz)))
         row.next_at = when
     else:
         row.next_at = first_time(cron_trigger(value, tz), ctx.now)
@@ -475,9 +475,9 @@ def confirm(ctx: Context, notice_id: int, scheduler: Scheduler | None) -> None:
 def cancel(ctx: Context, notice_id: int) -> None:
     row = _get(ctx, notice_id)
     if row.config_name is not None:
-        raise UsageError(ctx.texts("notice.config_owned", id=row.id))
+        raise Refused(ctx.texts("notice.config_owned", id=row.id))
     if row.status not in OPEN:
-        raise UsageError(ctx.texts("notice.not_cancellable", id=row.id, status=_status(ctx, row)))
+        raise Refused(ctx.texts("notice.not_cancellable", id=row.id, status=_status(ctx, row)))
     row.status, row.next_at = "cancelled", None
     ctx.session.add(row)
     ctx.audit("notice.cancel", f"#{row.id}")

@@ -16,7 +16,7 @@ from bot.handlers.people import find_person
 from bot.handlers.queue import CATEGORIES, OPEN, STATUSES, TicketQueue
 from bot.messages import Command
 from bot.middleware import Next
-from bot.router import Handler, Router, UsageError
+from bot.router import Handler, Refused, Router, UsageError
 from bot.texts import Texts
 from storage.models import Person, Ticket, TicketEvent
 
@@ -64,7 +64,7 @@ async def answers_aside(ctx: Context, call_next: Next) -> None:
 
 def _require_staff_place(ctx: Context) -> None:
     if not in_staff_place(ctx):
-        raise UsageError(ctx.texts("usage.staff_place"))
+        raise Refused(ctx.texts("usage.staff_place"))
 
 
 def _statuses(ctx: Context, wanted: str) -> tuple[str, ...]:
@@ -199,7 +199,7 @@ async def assign(ctx: Context, command: Command, queue: TicketQueue) -> None:
             ctx.session, mentioned[0], platform=ctx.event.platform, officers_only=True
         )
         if assignee is None:
-            raise UsageError(ctx.texts("usage.unknown_officer", who=mentioned[0]))
+            raise Refused(ctx.texts("usage.unknown_officer", who=mentioned[0]))
     queue.assign(ctx, ticket, assignee, department)
     current = ctx.session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     ctx.reply(
@@ -271,7 +271,7 @@ async def reopen(ctx: Context, command: Command, queue: TicketQueue) -> None:
     receipt, _ = receipt_and_text(ctx, command)
     ticket = queue.workable(ctx, receipt)
     if ticket.status in OPEN:
-        raise UsageError(ctx.texts("usage.reopen_open", receipt=ticket.receipt_no))
+        raise Refused(ctx.texts("usage.reopen_open", receipt=ticket.receipt_no))
     await _reopen(ctx, command, queue)
 
 
@@ -279,7 +279,7 @@ async def reopen(ctx: Context, command: Command, queue: TicketQueue) -> None:
 async def merge(ctx: Context, command: Command, queue: TicketQueue) -> None:
     argv = command.argv
     if len(argv) != 2:
-        raise UsageError(ctx.texts("usage.merge_same"))
+        raise Refused(ctx.texts("usage.merge_same"))
     duplicate, target = (queue.workable(ctx, receipt) for receipt in argv)
     queue.merge(ctx, duplicate, target)
     ctx.reply(ctx.texts("officer.merged", receipt=duplicate.receipt_no, target=target.receipt_no))
@@ -288,12 +288,12 @@ async def merge(ctx: Context, command: Command, queue: TicketQueue) -> None:
 @router.command("kind", role="officer", usage="usage.cmd.kind")
 async def kind(ctx: Context, command: Command, queue: TicketQueue) -> None:
     """`/kind 2026-0042 생활불편`: the bot took a problem for a question (or the like)."""
-    receipt, named = receipt_and_text(ctx, command, missing="usage.cmd.kind")
+    receipt, named = receipt_and_text(ctx, command, missing="usage.need_kind")
     ticket = queue.workable(ctx, receipt)
     category = _category(ctx, named)
     name = ctx.texts(f"category.{category}")
     if category == ticket.category:
-        raise UsageError(ctx.texts("kind.same", receipt=ticket.receipt_no, kind=name))
+        raise Refused(ctx.texts("kind.same", receipt=ticket.receipt_no, kind=name))
     queue.reclassify(ctx, ticket, category)
     due = views.format_time(ticket.due_at, ctx.settings.tz)
     ctx.reply(ctx.texts("kind.done", receipt=ticket.receipt_no, kind=name, due=due))
@@ -312,10 +312,10 @@ def _category(ctx: Context, named: str) -> str:
 
 @router.command("extend", role="officer", usage="usage.cmd.extend")
 async def extend(ctx: Context, command: Command, queue: TicketQueue) -> None:
-    receipt, rest = receipt_and_text(ctx, command, missing="usage.need_text")
+    receipt, rest = receipt_and_text(ctx, command, missing="usage.need_days")
     days, _, reason = rest.partition(" ")
-    if not reason.strip():
-        raise UsageError(ctx.texts("usage.need_text"))
+    if not reason.strip():  # the resident is told why their case takes longer
+        raise UsageError(ctx.texts("usage.need_extend_reason"))
     ticket = queue.workable(ctx, receipt)
     days = days.removesuffix("일")  # officers write "5일" as often as "5"
     queue.extend(ctx, ticket, int(days) if days.isdigit() else 0, reason.strip())

@@ -17,7 +17,7 @@ from bot.faq import FaqEntry
 from bot.handlers import deadlines, duplicates
 from bot.handlers.views import format_day, format_time, resident_status
 from bot.messages import Event, Outgoing
-from bot.router import UsageError
+from bot.router import Refused, UsageError
 from storage.models import Person, ReceiptCounter, Ticket, TicketEvent, TicketFollower
 
 OPEN = ("received", "in_progress")
@@ -36,7 +36,7 @@ TRANSITIONS: dict[str, set[str]] = {
     "long_term": {"in_progress", "resolved", "rejected"},
 }
 
-_RECEIPT = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})$")
+_RECEIPT = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})(?:번)?$")  # 42, 42번, 2026-0042
 
 
 def next_receipt(session: Session, year: int) -> str:
@@ -282,15 +282,15 @@ class TicketQueue:
     # --- finding ----------------------------------------------------------------------------
 
     def get(self, ctx: Context, receipt: str) -> Ticket:
-        """The ticket named as `42`, `0042` or `2026-0042` (the current year by default)."""
+        """The ticket named as `42`, `42번`, `0042` or `2026-0042` (this year by default)."""
         match = _RECEIPT.match(receipt.strip())
         if match is None:
-            raise UsageError(ctx.texts("ticket.not_found", receipt=receipt))
+            raise Refused(ctx.texts("ticket.not_found", receipt=receipt))
         year = int(match["year"] or ctx.now.astimezone(ctx.settings.tz).year)
         number = f"{year}-{int(match['seq']):04d}"
         ticket = ctx.session.exec(select(Ticket).where(Ticket.receipt_no == number)).first()
         if ticket is None:
-            raise UsageError(ctx.texts("ticket.not_found", receipt=number))
+            raise Refused(ctx.texts("ticket.not_found", receipt=number))
         return ticket
 
     def workable(self, ctx: Context, receipt: str) -> Ticket:
@@ -358,9 +358,9 @@ class TicketQueue:
         """Change the status (checked against TRANSITIONS) and record why (`public`: the text
         goes to the resident too); tickets merged into this one follow it."""
         if status not in TRANSITIONS[ticket.status]:
-            raise UsageError(
+            raise Refused(
                 ctx.texts(
-                    "usage.bad_transition",
+                    "usage.same_status" if status == ticket.status else "usage.bad_transition",
                     receipt=ticket.receipt_no,
                     current=ctx.texts(f"status.{ticket.status}"),
                     wanted=ctx.texts(f"status.{status}"),
@@ -408,9 +408,9 @@ class TicketQueue:
     def extend(self, ctx: Context, ticket: Ticket, days: int, reason: str) -> None:
         """Use the ticket's one extension: move the deadline and tell the resident why."""
         if ticket.extended:
-            raise UsageError(ctx.texts("usage.extend_once", receipt=ticket.receipt_no))
+            raise Refused(ctx.texts("usage.extend_once", receipt=ticket.receipt_no))
         if ticket.status not in OPEN:
-            raise UsageError(ctx.texts("usage.extend_closed", receipt=ticket.receipt_no))
+            raise Refused(ctx.texts("usage.extend_closed", receipt=ticket.receipt_no))
         office = deadlines.Office.of(ctx.settings)
         most = office.period(ticket.category)
         if not 1 <= days <= most:
@@ -432,7 +432,7 @@ class TicketQueue:
         becomes that category's, counted from its receipt, unless it was already extended."""
         if ticket.status not in OPEN:
             status = ctx.texts(f"status.{ticket.status}")
-            raise UsageError(ctx.texts("kind.closed", receipt=ticket.receipt_no, status=status))
+            raise Refused(ctx.texts("kind.closed", receipt=ticket.receipt_no, status=status))
         before, ticket.category = ticket.category, category
         if not ticket.extended:
             office = deadlines.Office.of(ctx.settings)
@@ -447,7 +447,7 @@ class TicketQueue:
         """`duplicate` becomes part of `target`: its resident and followers follow `target`,
         and its status follows `target`'s from now on."""
         if duplicate.id == target.id:
-            raise UsageError(ctx.texts("usage.merge_same"))
+            raise Refused(ctx.texts("usage.merge_same"))
         for ticket in (duplicate, target):
             if ticket.status not in OPEN:
                 status = ctx.texts(f"status.{ticket.status}")

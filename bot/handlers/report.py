@@ -45,7 +45,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.handlers.views import format_time
 from bot.messages import Command
-from bot.router import Router, UsageError
+from bot.router import Refused, Router, UsageError
 from bot.texts import Texts
 from storage.db import session_scope
 from storage.models import InfoPost, MemberSnapshot, Ticket, TicketEvent
@@ -413,7 +413,7 @@ def asked_month(ctx: Context, command: Command) -> tuple[int, int]:
     except ValueError:
         raise UsageError(ctx.texts("usage.bad_month")) from None
     if (year, month) > (now_local.year, now_local.month):
-        raise UsageError(ctx.texts("usage.future_month", month=f"{year}-{month:02d}"))
+        raise Refused(ctx.texts("usage.future_month", month=f"{year}-{month:02d}"))
     return year, month
 
 

@@ -21,7 +21,7 @@ from bot.handlers import answers
 from bot.handlers.args import receipt_and_text
 from bot.handlers.queue import OPEN, TicketQueue
 from bot.messages import Command
-from bot.router import Router, UsageError
+from bot.router import Refused, Router, UsageError
 from storage.db import session_scope
 from storage.models import LearnedPhrasing, Person, Ticket
 
@@ -72,9 +72,7 @@ async def answer_with_faq(
     ticket = queue.workable(ctx, receipt)
     if ticket.category != "question":  # a pothole is not solved by a leaflet on potholes
         category = ctx.texts(f"category.{ticket.category}")
-        raise UsageError(
-            ctx.texts("teach.not_question", receipt=ticket.receipt_no, category=category)
-        )
+        raise Refused(ctx.texts("teach.not_question", receipt=ticket.receipt_no, category=category))
     if not entry_id:
         ctx.reply(_choices(ctx, ticket, faq))
         return
@@ -106,7 +104,7 @@ async def send_held(ctx: Context, queue: TicketQueue, faq: FaqSource) -> None:
         entry_id = answers.held_entry(ctx.session, ticket)
         entry = faq.index.entry(entry_id) if entry_id else None
         if entry is None:
-            raise UsageError(ctx.texts("teach.no_held", receipt=ticket.receipt_no))
+            raise Refused(ctx.texts("teach.no_held", receipt=ticket.receipt_no))
         ctx.audit("faq.send_held", f"{ticket.receipt_no} {entry.id}")  # a tap, not a command
         _answer(ctx, queue, faq, ticket, entry)
     except UsageError as exc:
@@ -118,7 +116,7 @@ def _answer(
 ) -> None:
     """Send the entry's answer, close the ticket and learn its words."""
     if ticket.status not in OPEN:
-        raise UsageError(ctx.texts("teach.closed", receipt=ticket.receipt_no))
+        raise Refused(ctx.texts("teach.closed", receipt=ticket.receipt_no))
     queue.move(ctx, ticket, "resolved", text=entry.id, action="faq", public=True)
     queue.tell_resident(
         ctx,
@@ -161,7 +159,7 @@ async def unlearn(ctx: Context, command: Command, queue: TicketQueue, faq: FaqSo
     ticket = queue.get(ctx, receipt)
     lesson = _lesson(ctx.session, ticket)
     if lesson is None:
-        raise UsageError(ctx.texts("teach.nothing", receipt=ticket.receipt_no))
+        raise Refused(ctx.texts("teach.nothing", receipt=ticket.receipt_no))
     ctx.session.delete(lesson)
     queue.note(ctx, ticket, "unlearn", lesson.entry_id, public=False)
     _learn(ctx, faq)
