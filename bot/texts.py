@@ -29,6 +29,7 @@ KO: dict[str, str] = {
     ),
     "faq.held": ("담당자가 답변을 확인한 뒤 이곳에 알려 드리겠습니다 (접수번호 {receipt})."),
     "time.day": "{month}월 {day}일({weekday}) {time}",
+    "time.today": "오늘 {time}",
     "time.weekdays": "월 화 수 목 금 토 일",
     # --- tickets: to residents ---------------------------------------------------------------
     "ticket.received": "접수되었습니다 (접수번호 {receipt}). 담당 부서에 전달했습니다.",
@@ -480,6 +481,7 @@ EN: dict[str, str] = {
     ),
     "faq.held": "An officer will check the answer, then I'll post it here (receipt {receipt}).",
     "time.day": "{weekday} {month}/{day} {time}",
+    "time.today": "today at {time}",
     "time.weekdays": "Mon Tue Wed Thu Fri Sat Sun",
     "ticket.received": "Received (receipt {receipt}). It has been passed to the department.",
     "ticket.urgent": "An officer has been told right away (receipt {receipt}).",

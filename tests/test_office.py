@@ -73,6 +73,12 @@ async def test_a_problem_reported_at_night_is_told_when_the_office_opens(bot):
     )
 
 
+async def test_a_problem_reported_before_opening_is_told_today(bot):
+    await bot.say("mom-1", STREETLIGHT, mention=True, at=kst(2026, 11, 30, 7))
+    [told] = bot.in_room("parenting")
+    assert told.text.endswith("지금은 근무 시간이 아니어서 오늘 08:30부터 확인합니다.")
+
+
 async def test_someone_in_danger_at_night_is_not_told_to_wait_for_the_office(bot):
     """They get the emergency numbers, and officers an alert, at once."""
     await bot.say(

@@ -126,7 +126,8 @@ class TicketQueue:
         confirmed = ctx.texts(key, receipt=ticket.receipt_no)
         if not urgent and (opens := office.next_opening(ctx.now)):  # not tonight
             confirmed += " " + ctx.texts(
-                "ticket.after_hours", opens=format_day(opens, ctx.settings.tz, ctx.texts)
+                "ticket.after_hours",
+                opens=format_day(opens, ctx.settings.tz, ctx.texts, ctx.now),
             )
         ctx.reply(confirmed)
         notice = ctx.texts(

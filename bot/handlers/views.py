@@ -20,11 +20,14 @@ def format_time(when: datetime | None, tz: ZoneInfo) -> str:
     return when.astimezone(tz).strftime("%Y-%m-%d %H:%M") if when else "-"
 
 
-def format_day(when: datetime, tz: ZoneInfo, texts: Texts) -> str:
-    """A day and time as residents read it, with its weekday: 11월 30일(월) 09:00."""
+def format_day(when: datetime, tz: ZoneInfo, texts: Texts, now: datetime) -> str:
+    """A day and time as residents read it, with its weekday: 11월 30일(월) 09:00, or 오늘
+    09:00 on the day itself."""
     local = when.astimezone(tz)
-    weekday = texts("time.weekdays").split()[local.weekday()]
     hour = local.strftime("%H:%M")
+    if local.date() == now.astimezone(tz).date():
+        return texts("time.today", time=hour)
+    weekday = texts("time.weekdays").split()[local.weekday()]
     return texts("time.day", month=local.month, day=local.day, weekday=weekday, time=hour)
 
 
