@@ -123,6 +123,13 @@ async def test_residents_check_their_own_or_the_rooms_public_tickets(bot):
     await bot.say("mom-2", "/status 2026-0999", room=None)
     assert "2026-0999인 민원을 찾을 수 없습니다" in bot.pop_text()
 
+    await bot.say("officer-kim", f"/reply {public} 내일 오전에 교체합니다", room=None)
+    bot.sent.clear()
+    await bot.say("mom-1", f"/status {public}", mention=True)
+    assert bot.pop_text().endswith(
+        "처리중 · 처리 기한 2026-12-01 18:00\n최근 담당자 답변: 내일 오전에 교체합니다"
+    )
+
 
 async def test_contact_details_reach_officers_only(bot):
     text = "가로등이 꺼져 있어요. 연락은 010-1234-5678 로 주세요"

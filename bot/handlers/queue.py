@@ -255,6 +255,12 @@ class TicketQueue:
             ctx.reply(ctx.texts("ticket.recheck", receipt=receipt, status=status))
             ctx.to_officers(ctx.texts("officer.recheck", receipt=receipt, status=status, text=text))
             return
+        ctx.reply(self.status_of(ctx, ticket))
+        ctx.to_officers(ctx.texts("officer.asked_status", receipt=receipt, text=text))
+
+    def status_of(self, ctx: Context, ticket: Ticket) -> str:
+        """Where a case stands for its resident: its status and deadline, and the officer's
+        last answer to them, if any (/status, or asking in words)."""
         told = resident_status(ctx.texts, ctx.settings.tz, ticket)
         answered = ctx.session.exec(
             select(TicketEvent.text)
@@ -265,10 +271,7 @@ class TicketQueue:
             )
             .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())
         ).first()
-        if answered:
-            told += "\n" + ctx.texts("ticket.last_reply", text=answered)
-        ctx.reply(told)
-        ctx.to_officers(ctx.texts("officer.asked_status", receipt=receipt, text=text))
+        return told + "\n" + ctx.texts("ticket.last_reply", text=answered) if answered else told
 
     def _follows(self, ctx: Context, ticket: Ticket, person: Person) -> bool:
         return (

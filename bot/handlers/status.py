@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.handlers import views
 from bot.handlers.args import receipt_and_text
 from bot.handlers.queue import TicketQueue
 from bot.messages import Command
@@ -19,4 +18,4 @@ async def status(ctx: Context, command: Command, queue: TicketQueue) -> None:
     if not queue.may_see(ctx, ticket):
         ctx.reply(ctx.texts("ticket.status_denied"))
         return
-    ctx.reply(views.resident_status(ctx.texts, ctx.settings.tz, ticket))
+    ctx.reply(queue.status_of(ctx, ticket))
