@@ -18,6 +18,10 @@ KO: dict[str, str] = {
         "찾으시는 내용이 없으면 '{none}' 버튼을 눌러 주세요. 담당자에게 전달하겠습니다.\n{choices}"
     ),
     "faq.offer_none": "없음",
+    "faq.offer_one": (
+        "혹시 '{question}'에 대한 안내를 찾으시나요? 맞으면 제목을 눌러 주세요. 아니면 "
+        "'{none}' 버튼을 눌러 주세요. 담당자에게 전달하겠습니다."
+    ),
     "faq.not_it": "찾는 답이 아니에요",
     "faq.offer_range": (
         "1부터 {count}까지의 번호 중에서 골라 주세요. 찾으시는 내용이 없으면 '{none}' 버튼을 "
@@ -473,6 +477,10 @@ EN: dict[str, str] = {
         "to an officer.\n{choices}"
     ),
     "faq.offer_none": "None of these",
+    "faq.offer_one": (
+        "Are you looking for \"{question}\"? Tap it if so, or '{none}' and I'll pass your "
+        "question to an officer."
+    ),
     "faq.not_it": "Not what I asked",
     "faq.offer_range": "Pick a number from 1 to {count}, or '{none}' if none of them fits.",
     "faq.unknown": (

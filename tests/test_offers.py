@@ -251,3 +251,20 @@ def test_the_choices_offered_to_one_resident_are_not_buttons_for_another(running
     neighbour.press("#text", "Enter")
     line = neighbour.wait_for_selector(".msg.mine:has-text('여기 보세요')")
     assert line.evaluate("e => e.scrollWidth <= e.clientWidth")  # a long address wraps
+
+
+async def test_one_close_entry_is_offered_as_a_question_not_a_list_of_one(tmp_path, database_url):
+    """On the county's FAQ, a farm hut fits the building-permit entry best, not surely enough
+    to answer it."""
+    bot = Conversation(load_settings(write_config(tmp_path, database_url), environ={}))
+    await bot.start()
+    try:
+        await bot.say("mom-1", "밭옆에농막하나지으려는데어디서상담해요", mention=True)
+        offer = bot.pop()
+        [title, none] = offer.quick_replies
+        assert offer.text.startswith(f"혹시 '{title}'에 대한 안내를 찾으시나요?")
+        assert none == "없음" and "1." not in offer.text
+        await bot.say("mom-1", title, mention=True)
+        assert "건축" in bot.pop_text()
+    finally:
+        await bot.stop()

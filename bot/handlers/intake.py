@@ -89,10 +89,12 @@ async def on_message(ctx: Context, message: Message, faq: FaqSource, queue: Tick
             titles = [entry.question for entry in decision.choices]
             listing = "\n".join(f"{i}. {title}" for i, title in enumerate(titles, 1))
             none = ctx.texts("faq.offer_none")
-            ctx.reply(
-                ctx.texts("faq.offer", choices=listing, none=none),
-                quick_replies=(*titles, none),
+            offer = (
+                ctx.texts("faq.offer_one", question=titles[0], none=none)
+                if len(titles) == 1  # "is it this?" rather than a list of one
+                else ctx.texts("faq.offer", choices=listing, none=none)
             )
+            ctx.reply(offer, quick_replies=(*titles, none))
             offers.remember(ctx, decision.choices)
         elif taken:
             _take_in(ctx, queue, "question", "faq.unknown", urgent=result.urgent)
