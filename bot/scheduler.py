@@ -133,11 +133,25 @@ def cron_trigger(expression: str, tz: ZoneInfo) -> BaseTrigger:
         raise ValueError(
             f"a schedule needs five fields (minute hour day month weekday), got {len(fields)}"
         )
+    either = fields[2].startswith("*") or fields[4].startswith("*")  # as crontab tells them
     fields[4] = _cron_weekdays(fields[4])
     try:
-        return CronTrigger.from_crontab(" ".join(fields), timezone=tz)
+        trigger = CronTrigger.from_crontab(" ".join(fields), timezone=tz)
+        if either:
+            return trigger
+        # crontab runs on the day of the month *or* the weekday (`0 9 1 * MON`: the 1st and
+        # every Monday); APScheduler's cron would want both at once
+        from apscheduler.triggers.combining import OrTrigger
+
+        days = [CronTrigger.from_crontab(" ".join(f), timezone=tz) for f in _split_days(fields)]
+        return OrTrigger(days)
     except ValueError as exc:
         raise ValueError(str(exc)) from None
+
+
+def _split_days(fields: list[str]) -> list[list[str]]:
+    """A crontab naming both days of the month and weekdays, as one crontab for each."""
+    return [[*fields[:4], "*"], [*fields[:2], "*", fields[3], fields[4]]]
 
 
 _AT = re.compile(

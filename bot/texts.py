@@ -425,6 +425,7 @@ KO: dict[str, str] = {
     "notice.need_sub": "at(예약), every(반복), now(지금), confirm, cancel 중 하나를 적어 주세요.",
     "notice.bad_sub": "'{word}'은(는) 알 수 없는 공지 명령입니다.",
     "notice.bad_date": "날짜와 시각을 읽을 수 없습니다: {value}. 예: 2026-12-01 09:00",
+    "notice.need_time": "보낼 시각도 적어 주세요: {value} 09:00처럼.",
     "notice.past": "{when:은} 이미 지난 시각입니다.",
     "notice.bad_cron": (
         "반복 일정을 읽을 수 없습니다: {value} ({reason}). 분 시 일 월 요일 다섯 칸으로 "
@@ -856,6 +857,7 @@ EN: dict[str, str] = {
     "notice.need_sub": "Say at, every, now, confirm or cancel.",
     "notice.bad_sub": "Unknown notice command '{word}'.",
     "notice.bad_date": "Cannot read the date and time: {value}. E.g. 2026-12-01 09:00",
+    "notice.need_time": "Give the time as well: {value} 09:00, for example.",
     "notice.past": "{when} has already passed.",
     "notice.bad_cron": (
         "Cannot read the schedule: {value} ({reason}). Give five fields (minute hour day "

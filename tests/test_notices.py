@@ -306,7 +306,7 @@ async def test_a_cancelled_notice_is_not_sent_and_config_notices_stay(bot):
             "/notice at 2026-13-01 09:00 groups 청년 x",
             "날짜와 시각을 읽을 수 없습니다: 2026-13-01 09:00",
         ),
-        ("/notice at 2026-12-01 groups 청년 x", "날짜와 시각을 읽을 수 없습니다: 2026-12-01"),
+        ("/notice at 2026-12-01 groups 청년 x", "보낼 시각도 적어 주세요: 2026-12-01 09:00처럼."),
         ("/notice at 내일 groups 청년 x", "날짜와 시각을 읽을 수 없습니다: 내일"),
         (
             "/notice at 2026-11-30 09:00 groups 청년 x",

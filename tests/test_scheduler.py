@@ -47,6 +47,8 @@ HEADS_9AM = {"name": "이장 회의", "cron": "0 9 * * *", "text": "오늘 이�
         ("0 9 * * 1-5", "2026-12-02 09:00 Wed"),
         ("30 8 1 * *", "2027-01-01 08:30 Fri"),
         ("*/15 * * * *", "2026-12-01 09:15 Tue"),
+        ("0 9 25 * FRI", "2026-12-04 09:00 Fri"),  # the 25th or a Friday, as crontab reads it
+        ("0 9 2 * SUN", "2026-12-02 09:00 Wed"),
     ],
 )
 def test_cron_schedules_follow_crontab_in_county_time(cron, first):

@@ -317,8 +317,9 @@ def _read_at(ctx: Context, args: _Args) -> datetime:
         value += " " + (args.word() or "")
     try:
         when = parse_at(value, ctx.settings.tz)
-    except ValueError:
-        raise UsageError(ctx.texts("notice.bad_date", value=value or "-")) from None
+    except ValueError as exc:
+        key = "notice.need_time" if "give a time" in str(exc) else "notice.bad_date"
+        raise UsageError(ctx.texts(key, value=value or "-")) from None
     if when < ctx.now - PAST_TOLERANCE:
         raise Refused(ctx.texts("notice.past", when=views.format_time(when, ctx.settings.tz)))
     return when
