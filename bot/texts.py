@@ -144,6 +144,8 @@ KO: dict[str, str] = {
     "teach.nothing": "{receipt}에서 배운 표현이 없습니다.",
     "teach.forgotten": "{receipt}: FAQ '{entry}'에서 이 민원의 표현을 지웠습니다.",
     "officer.assigned": "{receipt}: 담당 {assignee} · 부서 {department}",
+    "officer.merge_rooms": "참고: 두 민원은 접수된 방이 다릅니다 ({a} / {b}).",
+    "officer.merge_kinds": "참고: 두 민원은 분류가 다릅니다 ({a} / {b}).",
     "officer.merged": (
         "{receipt:을} {target}에 병합했습니다. 민원인은 {target}의 결과를 함께 받습니다."
     ),
@@ -201,6 +203,9 @@ KO: dict[str, str] = {
     "usage.merged": "{receipt:은} {target}에 병합된 민원입니다. {target:으로} 처리해 주세요.",
     "usage.merge_same": "서로 다른 두 접수번호를 적어 주세요.",
     "usage.merge_closed": "처리 중인 민원끼리만 병합할 수 있습니다 ({receipt}: {status}).",
+    "usage.closed": (
+        "{receipt:은} 이미 {status} 처리된 민원입니다. 다시 맡으려면 먼저 /reopen {receipt}."
+    ),
     "usage.extend_once": "{receipt}: 처리 기한은 한 번만 연장할 수 있습니다.",
     "usage.extend_closed": "{receipt}: 끝난 민원은 연장할 수 없습니다.",
     "usage.extend_days": "연장 일수는 1부터 {most} 사이의 숫자로 적어 주세요.",
@@ -599,6 +604,8 @@ EN: dict[str, str] = {
     "teach.forgotten": "{receipt}: its words are no longer a phrasing of FAQ '{entry}'.",
     "officer.assigned": "{receipt}: assigned to {assignee} · department {department}",
     "officer.merged": "{receipt} merged into {target}; its resident will get {target}'s outcome.",
+    "officer.merge_rooms": "Note: the two cases came from different rooms ({a} / {b}).",
+    "officer.merge_kinds": "Note: the two cases are filed differently ({a} / {b}).",
     "officer.extended": "{receipt}: deadline extended to {due}; the resident was told.",
     "officer.recounted": (
         "[Deadlines recounted] The office's working days or hours changed: {count} open "
@@ -648,6 +655,7 @@ EN: dict[str, str] = {
     "usage.merged": "{receipt} was merged into {target}; work on {target} instead.",
     "usage.merge_same": "Give two different receipt numbers.",
     "usage.merge_closed": "Only open cases can be merged ({receipt}: {status}).",
+    "usage.closed": "{receipt} is already closed ({status}). /reopen {receipt} first.",
     "usage.extend_once": "{receipt}: the deadline can be extended only once.",
     "usage.extend_closed": "{receipt}: a closed case cannot be extended.",
     "usage.extend_days": "Give the days to extend as a number from 1 to {most}.",

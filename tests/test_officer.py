@@ -268,6 +268,27 @@ async def test_merge_refuses_nonsense(bot, ticket):
     assert "접수번호를 적어 주세요." in await officer(bot, "/ticket")
 
 
+async def test_merging_cases_from_two_rooms_or_kinds_says_so(bot, ticket):
+    """The same streetlight reported in two rooms is one case; the officer is shown what
+    differs, should the number be a slip."""
+    other = await report(
+        bot, "head-1", "마을회관 앞 가로등을 더 밝게 바꿔 주세요 건의합니다", room="heads"
+    )
+    merged = await officer(bot, f"/merge {other} {ticket}")
+    assert merged.splitlines()[1:] == [
+        "참고: 두 민원은 접수된 방이 다릅니다 (이장단 소통방 / 육아 소통방).",
+        "참고: 두 민원은 분류가 다릅니다 (정책 건의 / 생활 불편).",
+    ]
+
+
+async def test_a_closed_case_is_not_assigned_without_reopening_it(bot, ticket):
+    await officer(bot, f"/resolve {ticket} 교체했습니다")
+    refused = await officer(bot, f"/assign {ticket} @김주무관")
+    assert (
+        refused == f"{ticket}은 이미 해결 처리된 민원입니다. 다시 맡으려면 먼저 /reopen {ticket}."
+    )
+
+
 @pytest.mark.parametrize(
     "command",
     ["/tickets", "/ticket 1", "/assign 1 @x", "/reply 1 a", "/note 1 a", "/resolve 1 a",

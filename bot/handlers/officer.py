@@ -279,10 +279,28 @@ async def reopen(ctx: Context, command: Command, queue: TicketQueue) -> None:
 async def merge(ctx: Context, command: Command, queue: TicketQueue) -> None:
     argv = command.argv
     if len(argv) != 2:
-        raise Refused(ctx.texts("usage.merge_same"))
+        raise UsageError(ctx.texts("usage.merge_same"))
     duplicate, target = (queue.workable(ctx, receipt) for receipt in argv)
     queue.merge(ctx, duplicate, target)
-    ctx.reply(ctx.texts("officer.merged", receipt=duplicate.receipt_no, target=target.receipt_no))
+    merged = ctx.texts("officer.merged", receipt=duplicate.receipt_no, target=target.receipt_no)
+    differ = [  # the same pothole reported in two rooms is one case; a typo in N is not
+        ctx.texts(key, a=a, b=b)
+        for key, a, b in (
+            ("officer.merge_rooms", _room_name(ctx, duplicate), _room_name(ctx, target)),
+            (
+                "officer.merge_kinds",
+                ctx.texts(f"category.{duplicate.category}"),
+                ctx.texts(f"category.{target.category}"),
+            ),
+        )
+        if a != b
+    ]
+    ctx.reply("\n".join([merged, *differ]))
+
+
+def _room_name(ctx: Context, ticket: Ticket) -> str:
+    room = ctx.settings.room_by_key(ticket.room_key) if ticket.room_key else None
+    return room.name if room else ctx.texts("room.direct")
 
 
 @router.command("kind", role="officer", usage="usage.cmd.kind")

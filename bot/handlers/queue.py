@@ -399,6 +399,9 @@ class TicketQueue:
         self, ctx: Context, ticket: Ticket, assignee: Person | None, department: str | None
     ) -> None:
         """File the ticket with an officer and/or a department; a new ticket is now in work."""
+        if ticket.status not in OPEN:
+            status = ctx.texts(f"status.{ticket.status}")
+            raise Refused(ctx.texts("usage.closed", receipt=ticket.receipt_no, status=status))
         if assignee is not None:
             ticket.assignee_id = assignee.id
         if department:
