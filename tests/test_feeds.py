@@ -160,15 +160,10 @@ async def test_an_item_reads_as_plain_korean_with_only_a_web_link(tmp_path, site
         "</description><link>https://county.example/n/2</link></item>"
         "</channel></rss>"
     ).encode()
-    bot = await started(news_settings(tmp_path, f"sqlite:///{tmp_path}/db", site))
-    try:
-        sent = broadcasts(await at(bot, DEC1))
-        assert sorted(sent["room-parenting"]) == [
-            "[군청] 독감 예방접종\n어르신 무료 예방접종을 시작합니다. 보건소로 오세요.",
-            "[군청] 읍사무소 민원실이 오늘 17시에 닫습니다.\nhttps://county.example/n/2",
-        ]
-    finally:
-        await bot.stop()
+    assert sorted(await first_read(tmp_path, site)) == [
+        "[군청] 독감 예방접종\n어르신 무료 예방접종을 시작합니다. 보건소로 오세요.",
+        "[군청] 읍사무소 민원실이 오늘 17시에 닫습니다.\nhttps://county.example/n/2",
+    ]
 
 
 async def test_a_new_feed_posts_only_its_newest_items_and_a_name_overrides_its_title(
@@ -246,12 +241,16 @@ async def test_an_atom_feed_works_too(tmp_path, site):
         "<entry><title>보도자료 1</title><id>urn:1</id><updated>2026-12-01T00:00:00Z</updated>"
         '<link href="https://county.example/press/1"/></entry></feed>'
     ).encode()
+    assert await first_read(tmp_path, site) == [
+        "[군 보도자료] 보도자료 1\nhttps://county.example/press/1"
+    ]
+
+
+async def first_read(tmp_path, site: CountySite) -> list[str]:
+    """What the parenting room gets from the feed's first read."""
     bot = await started(news_settings(tmp_path, f"sqlite:///{tmp_path}/db", site))
     try:
-        sent = broadcasts(await at(bot, DEC1))
-        assert sent["room-parenting"] == [
-            "[군 보도자료] 보도자료 1\nhttps://county.example/press/1"
-        ]
+        return broadcasts(await at(bot, DEC1))["room-parenting"]
     finally:
         await bot.stop()
 
