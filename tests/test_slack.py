@@ -308,8 +308,7 @@ async def test_a_missing_app_token_turns_slack_off_with_a_log_line(slack, tmp_pa
     settings = county_config(tmp_path, "sqlite://", slack=slack.section(), environ=environ)
     with caplog.at_level(logging.WARNING):
         assert platform_adapters(settings, WebServer("127.0.0.1", 0)) == []
-    assert "slack: Socket Mode needs an app token" in caplog.text
-    assert "SLACK_APP_TOKEN" in caplog.text
+    assert "slack: needs platforms.slack.app_token (SLACK_APP_TOKEN is not set)" in caplog.text
 
 
 async def test_a_news_link_is_a_titled_link_and_the_text_stays_as_written(slack, sqlite_county):

@@ -409,7 +409,9 @@ async def test_a_missing_token_turns_telegram_off_with_a_log_line(telegram, tmp_
     with caplog.at_level(logging.WARNING):
         adapters = platform_adapters(settings, WebServer("127.0.0.1", 0))
     assert adapters == []
-    assert re.search(r"telegram: no bot token .*TELEGRAM_BOT_TOKEN.*adapter is off", caplog.text)
+    assert re.search(
+        r"telegram: needs platforms.telegram.token .*TELEGRAM_BOT_TOKEN.*is off", caplog.text
+    )
 
 
 async def test_a_wrong_token_fails_at_start_with_a_clear_message(telegram, sqlite_county):

@@ -126,25 +126,12 @@ class SlackAdapter(Adapter):
     @classmethod
     def from_settings(cls, settings: Settings, server: WebServer) -> SlackAdapter | None:
         """The adapter the config asks for, or None (with the reason logged) when it can't run."""
-        config = settings.platforms.slack
-        if config is None:
+        if settings.platforms.slack is None:
             return None
-        if not config.bot_token:
-            problem = "no bot token (platforms.slack.bot_token; is SLACK_BOT_TOKEN set?)"
-        elif config.mode == "socket" and not config.app_token:
-            problem = (
-                "Socket Mode needs an app token "
-                "(platforms.slack.app_token; is SLACK_APP_TOKEN set?)"
-            )
-        elif config.mode == "http" and not config.signing_secret:
-            problem = (
-                "HTTP mode needs the signing secret "
-                "(platforms.slack.signing_secret; is SLACK_SIGNING_SECRET set?)"
-            )
-        else:
-            return cls(settings, server)
-        log.warning("slack: %s; the Slack adapter is off", problem)
-        return None
+        if problem := settings.platforms_off().get(PLATFORM):  # as `sotong check` says
+            log.warning("slack: %s; the Slack adapter is off", problem)
+            return None
+        return cls(settings, server)
 
     # --- lifecycle ----------------------------------------------------------------------------
 

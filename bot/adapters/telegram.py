@@ -141,17 +141,12 @@ class TelegramAdapter(Adapter):
     @classmethod
     def from_settings(cls, settings: Settings, server: WebServer) -> TelegramAdapter | None:
         """The adapter the config asks for, or None (with the reason logged) when it can't run."""
-        config = settings.platforms.telegram
-        if config is None:
+        if settings.platforms.telegram is None:
             return None
-        if not config.token:
-            problem = "no bot token (platforms.telegram.token; is TELEGRAM_BOT_TOKEN set?)"
-        elif config.mode == "webhook" and not (config.webhook_url and config.webhook_secret):
-            problem = "webhook mode needs platforms.telegram.webhook_url and webhook_secret"
-        else:
-            return cls(settings, server)
-        log.warning("telegram: %s; the Telegram adapter is off", problem)
-        return None
+        if problem := settings.platforms_off().get(PLATFORM):  # as `sotong check` says
+            log.warning("telegram: %s; the Telegram adapter is off", problem)
+            return None
+        return cls(settings, server)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
