@@ -108,11 +108,11 @@ def well_formed(text: str) -> str:
 
 def well_formed_event(event: Event) -> Event:
     """`event` with every text field `well_formed`."""
-    changed = {
-        f.name: well_formed(value)
-        for f in dataclasses.fields(event)
-        if isinstance(value := getattr(event, f.name), str) and well_formed(value) is not value
-    }
+    changed = {}
+    for f in dataclasses.fields(event):
+        value = getattr(event, f.name)
+        if isinstance(value, str) and (fixed := well_formed(value)) is not value:
+            changed[f.name] = fixed
     return dataclasses.replace(event, **changed) if changed else event
 
 
